@@ -1,0 +1,186 @@
+"""The on-disk recording format (see docs/recording-format.md): objects to JSON and back.
+
+Decoders raise ``FormatViolation`` with what was expected; the loader adds the file and line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from capture.models import (
+    CaptureEvent,
+    Event,
+    FrameRef,
+    KeyEvent,
+    Meta,
+    Monitor,
+    MouseButtonEvent,
+    MoveEvent,
+    Rect,
+    ScrollEvent,
+    StateEvent,
+    WindowEvent,
+    WindowInfo,
+)
+
+FORMAT_VERSION = 1
+META_FILE = "meta.json"
+EVENTS_FILE = "events.jsonl"
+FRAMES_DIR = "frames"
+LOCK_FILE = ".lock"
+
+
+class FormatViolation(ValueError):
+    """A JSON object does not have the shape the format documents."""
+
+
+def to_json(obj: Any) -> Any:
+    """Plain JSON value of a record: dataclasses become objects, a Rect becomes ``[x, y, w, h]``."""
+    if isinstance(obj, Rect):
+        return [obj.left, obj.top, obj.width, obj.height]
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_json(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, (list, tuple)):
+        return [to_json(v) for v in obj]
+    return obj
+
+
+def _get(d: dict[str, Any], key: str, kind: type | tuple[type, ...], optional: bool = False) -> Any:
+    value = d.get(key)
+    if value is None and optional:
+        return None
+    # bool is an int in Python; a number field must not accept true/false
+    if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _as_tuple(kind)):
+        names = "/".join(k.__name__ for k in _as_tuple(kind))
+        raise FormatViolation(f"field {key!r} must be {names}, found {value!r}")
+    return value
+
+
+def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def _num(d: dict[str, Any], key: str) -> float:
+    return float(_get(d, key, (int, float)))
+
+
+def _rect(value: Any) -> Rect | None:
+    if value is None:
+        return None
+    if not (isinstance(value, list) and len(value) == 4 and all(type(v) is int for v in value)):
+        raise FormatViolation(f"a rectangle must be [x, y, width, height] in integers, found {value!r}")
+    return Rect(*value)
+
+
+def _window(value: Any) -> WindowInfo | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise FormatViolation(f"field 'window' must be an object or null, found {value!r}")
+    return WindowInfo(
+        title=_get(value, "title", str, optional=True),
+        app=_get(value, "app", str, optional=True),
+        rect=_rect(value.get("rect")),
+    )
+
+
+def _frame(value: Any) -> FrameRef | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise FormatViolation(f"field 'frame' must be an object or null, found {value!r}")
+    name = _get(value, "file", str)
+    if "/" in name or "\\" in name or name.startswith("."):
+        raise FormatViolation(f"frame file must be a plain file name in frames/, found {name!r}")
+    return FrameRef(file=name, monitor=_get(value, "monitor", int), t=_num(value, "t"))
+
+
+def _mouse(d: dict[str, Any]) -> MouseButtonEvent:
+    return MouseButtonEvent(
+        type=d["type"],
+        t=_num(d, "t"),
+        x=_get(d, "x", int),
+        y=_get(d, "y", int),
+        button=_get(d, "button", str),
+        window=_window(d.get("window")),
+        frame=_frame(d.get("frame")),
+    )
+
+
+def _key(d: dict[str, Any]) -> KeyEvent:
+    mods = _get(d, "mods", list, optional=True) or []
+    if not all(isinstance(m, str) for m in mods):
+        raise FormatViolation(f"field 'mods' must be a list of key names, found {mods!r}")
+    return KeyEvent(
+        type=d["type"],
+        t=_num(d, "t"),
+        key=_get(d, "key", str, optional=True),
+        char=_get(d, "char", str, optional=True),
+        mods=tuple(mods),
+        masked=bool(_get(d, "masked", bool, optional=True)),
+        window=_window(d.get("window")),
+    )
+
+
+_DECODERS: dict[str, Callable[[dict[str, Any]], Event]] = {
+    "mouse_press": _mouse,
+    "mouse_release": _mouse,
+    "move": lambda d: MoveEvent(t=_num(d, "t"), x=_get(d, "x", int), y=_get(d, "y", int)),
+    "scroll": lambda d: ScrollEvent(
+        t=_num(d, "t"),
+        x=_get(d, "x", int),
+        y=_get(d, "y", int),
+        dx=_get(d, "dx", int),
+        dy=_get(d, "dy", int),
+        window=_window(d.get("window")),
+    ),
+    "key_press": _key,
+    "key_release": _key,
+    "window": lambda d: WindowEvent(t=_num(d, "t"), window=_window(d.get("window"))),
+    "capture": lambda d: CaptureEvent(
+        t=_num(d, "t"),
+        x=_get(d, "x", int),
+        y=_get(d, "y", int),
+        window=_window(d.get("window")),
+        frame=_frame(d.get("frame")),
+    ),
+    "pause": lambda d: StateEvent(type="pause", t=_num(d, "t")),
+    "resume": lambda d: StateEvent(type="resume", t=_num(d, "t")),
+}
+
+
+def event_from_json(d: Any) -> Event | None:
+    """The event of one events.jsonl object, or None for an event type this vsop does not know."""
+    if not isinstance(d, dict):
+        raise FormatViolation(f"each line must be a JSON object, found {type(d).__name__}")
+    kind = _get(d, "type", str)
+    decode = _DECODERS.get(kind)
+    return decode(d) if decode else None
+
+
+def meta_from_json(d: Any) -> Meta:
+    if not isinstance(d, dict):
+        raise FormatViolation("meta.json must hold a JSON object")
+    monitors = _get(d, "monitors", list)
+    return Meta(
+        format=_get(d, "format", int),
+        title=_get(d, "title", str, optional=True),
+        stage=_get(d, "stage", str, optional=True),
+        started=_get(d, "started", str),
+        ended=_get(d, "ended", str, optional=True),
+        monitors=tuple(_monitor(m) for m in monitors),
+        platform=_get(d, "platform", str),
+        vsop_version=_get(d, "vsop_version", str),
+        no_text=bool(_get(d, "no_text", bool, optional=True)),
+    )
+
+
+def _monitor(d: Any) -> Monitor:
+    if not isinstance(d, dict):
+        raise FormatViolation(f"each monitor must be an object, found {d!r}")
+    rect = _rect(d.get("rect"))
+    if rect is None:
+        raise FormatViolation("a monitor needs 'rect'")
+    return Monitor(index=_get(d, "index", int), rect=rect, scale=_num(d, "scale"))

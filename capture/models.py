@@ -1,0 +1,169 @@
+"""Typed records of a recording. Coordinates are physical pixels of the virtual screen (all monitors)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Union
+
+
+@dataclass(frozen=True, slots=True)
+class Rect:
+    left: int
+    top: int
+    width: int
+    height: int
+
+    def contains(self, x: int, y: int) -> bool:
+        return self.left <= x < self.left + self.width and self.top <= y < self.top + self.height
+
+
+@dataclass(frozen=True, slots=True)
+class Monitor:
+    """One physical monitor; ``index`` counts from 1 like mss, ``scale`` is frame pixels per pointer unit."""
+
+    index: int
+    rect: Rect
+    scale: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class WindowInfo:
+    """The active window; any field is None where the platform cannot tell."""
+
+    title: str | None
+    app: str | None
+    rect: Rect | None
+
+
+@dataclass(frozen=True, slots=True)
+class FrameRef:
+    """A screenshot stored as ``frames/<file>``, grabbed at ``t`` from monitor ``monitor``."""
+
+    file: str
+    monitor: int
+    t: float
+
+
+@dataclass(frozen=True, slots=True)
+class MouseButtonEvent:
+    type: Literal["mouse_press", "mouse_release"]
+    t: float
+    x: int
+    y: int
+    button: str
+    window: WindowInfo | None = None
+    frame: FrameRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MoveEvent:
+    """Pointer position while a button is held (only what a drag needs)."""
+
+    t: float
+    x: int
+    y: int
+    type: Literal["move"] = "move"
+
+
+@dataclass(frozen=True, slots=True)
+class ScrollEvent:
+    t: float
+    x: int
+    y: int
+    dx: int
+    dy: int
+    window: WindowInfo | None = None
+    type: Literal["scroll"] = "scroll"
+
+
+@dataclass(frozen=True, slots=True)
+class KeyEvent:
+    """``key`` names a special key (``enter``, ``shift``...); ``char`` is the text a character key typed.
+
+    With ``--no-text`` a character key typed without ctrl/alt/cmd has both None and ``masked`` True.
+    """
+
+    type: Literal["key_press", "key_release"]
+    t: float
+    key: str | None
+    char: str | None
+    mods: tuple[str, ...] = ()
+    masked: bool = False
+    window: WindowInfo | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WindowEvent:
+    """The active window changed (another window, or the same window with another title)."""
+
+    t: float
+    window: WindowInfo | None
+    type: Literal["window"] = "window"
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureEvent:
+    """The capture hotkey: a screenshot step without a click."""
+
+    t: float
+    x: int
+    y: int
+    window: WindowInfo | None = None
+    frame: FrameRef | None = None
+    type: Literal["capture"] = "capture"
+
+
+@dataclass(frozen=True, slots=True)
+class StateEvent:
+    """The person paused or resumed the recording."""
+
+    type: Literal["pause", "resume"]
+    t: float
+
+
+Event = Union[MouseButtonEvent, MoveEvent, ScrollEvent, KeyEvent, WindowEvent, CaptureEvent, StateEvent]
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    format: int
+    title: str | None
+    stage: str | None
+    started: str
+    ended: str | None
+    monitors: tuple[Monitor, ...]
+    platform: str
+    vsop_version: str
+    no_text: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something the loader could not read; the rest of the recording is still usable."""
+
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line is not None else self.file
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Recording:
+    path: Path
+    meta: Meta
+    events: tuple[Event, ...]
+    problems: tuple[Problem, ...] = ()
+    skipped_lines: int = 0
+    unknown_events: int = 0
+
+    @property
+    def complete(self) -> bool:
+        """False when the recorder was killed before it could finalize."""
+        return self.meta.ended is not None
+
+    def frame_path(self, frame: FrameRef) -> Path:
+        return self.path / "frames" / frame.file

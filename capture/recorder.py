@@ -1,0 +1,326 @@
+"""The recorder: pynput listeners stamp and enqueue; one worker grabs frames and writes events; one encoder
+turns grabs into PNG files. Nothing slow ever runs on an input thread."""
+
+from __future__ import annotations
+
+import platform
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from capture.errors import BackendUnavailableError
+from capture.format import FORMAT_VERSION
+from capture.keys import COMMAND_MODIFIERS, Hotkeys, KeyId, ordered
+from capture.models import (
+    CaptureEvent,
+    Event,
+    FrameRef,
+    KeyEvent,
+    Meta,
+    MouseButtonEvent,
+    MoveEvent,
+    ScrollEvent,
+    StateEvent,
+    WindowEvent,
+    WindowInfo,
+)
+from capture.screen import Grab, Screen
+from capture.window import WindowBackend, open_backend
+from capture.writer import RecordingWriter
+
+DRAG_STEP_PX = 8  # record the pointer path of a held button in steps of this many pixels
+WINDOW_POLL_S = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class RecorderOptions:
+    out: Path
+    title: str | None = None
+    stage: str | None = None
+    hotkeys: Hotkeys = field(default_factory=Hotkeys.parse)
+    no_text: bool = False
+    png_level: int = 1
+
+
+def _now_iso() -> str:
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+class Recorder:
+    """``start()`` returns once the listeners are live; ``wait()`` until a stop; ``close()`` finalizes."""
+
+    def __init__(self, options: RecorderOptions) -> None:
+        self.options = options
+        self._inbox: queue.SimpleQueue[tuple[Any, ...] | None] = queue.SimpleQueue()
+        self._frames: queue.SimpleQueue[tuple[str, Grab] | None] = queue.SimpleQueue()
+        self._stopped = threading.Event()
+        self._errors: list[BaseException] = []
+        self._t0 = time.monotonic()
+        self._buttons_down = 0
+        self._listeners: list[Any] = []
+        self._threads: list[threading.Thread] = []
+        self.writer: RecordingWriter | None = None
+
+    # -- lifecycle ----------------------------------------------------------------------------------------
+
+    def start(self) -> Path:
+        screen = Screen()  # fails early, with a hint, when there is no display
+        monitors = screen.monitors
+        screen.close()
+        meta = Meta(
+            format=FORMAT_VERSION, title=self.options.title, stage=self.options.stage, started=_now_iso(),
+            ended=None, monitors=monitors, platform=platform.platform(), vsop_version=_version(),
+            no_text=self.options.no_text,
+        )  # fmt: skip
+        self.writer = RecordingWriter(self.options.out, meta, self.options.png_level)
+        self.writer.open()
+        self._t0 = time.monotonic()
+        self._spawn(self._process, "vsop-worker")
+        self._spawn(self._encode, "vsop-encoder")
+        self._start_listeners()
+        return self.options.out
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """True once a stop was requested (hotkey, ``stop()``, or a failed worker)."""
+        return self._stopped.wait(timeout)
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+    def close(self) -> None:
+        """Stop listening, write out everything queued, finalize meta.json; re-raise a worker's failure."""
+        self._stopped.set()
+        for listener in self._listeners:
+            listener.stop()
+        self._inbox.put(None)
+        self._threads[0].join()
+        self._frames.put(None)
+        self._threads[1].join()
+        if self.writer is not None:
+            self.writer.close(_now_iso())
+        if self._errors:
+            raise self._errors[0]
+
+    def _spawn(self, target: Any, name: str) -> None:
+        def run() -> None:
+            try:
+                target()
+            except BaseException as exc:
+                self._errors.append(exc)
+                self._stopped.set()
+
+        thread = threading.Thread(target=run, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _start_listeners(self) -> None:
+        try:
+            from pynput import keyboard, mouse
+        except ImportError as exc:
+            raise BackendUnavailableError(
+                f"cannot listen to input ({exc}); on Linux run vsop inside an X session (DISPLAY set)"
+            ) from exc
+        self._listeners = [
+            mouse.Listener(on_click=self._on_click, on_scroll=self._on_scroll, on_move=self._on_move),
+            keyboard.Listener(on_press=self._on_press, on_release=self._on_release),
+        ]
+        for listener in self._listeners:
+            listener.start()
+        for listener in self._listeners:
+            listener.wait()
+
+    # -- input callbacks: stamp and enqueue, nothing else -----------------------------------------------
+
+    def _on_click(self, x: int, y: int, button: Any, pressed: bool) -> None:
+        self._buttons_down = self._buttons_down + 1 if pressed else max(0, self._buttons_down - 1)
+        self._inbox.put((time.monotonic(), "press" if pressed else "release", int(x), int(y), button.name))
+
+    def _on_move(self, x: int, y: int) -> None:
+        if self._buttons_down:
+            self._inbox.put((time.monotonic(), "move", int(x), int(y)))
+
+    def _on_scroll(self, x: int, y: int, dx: int, dy: int) -> None:
+        self._inbox.put((time.monotonic(), "scroll", int(x), int(y), int(dx), int(dy)))
+
+    def _on_press(self, key: Any) -> None:
+        self._inbox.put((time.monotonic(), "key_press", key))
+
+    def _on_release(self, key: Any) -> None:
+        self._inbox.put((time.monotonic(), "key_release", key))
+
+    # -- the worker --------------------------------------------------------------------------------------
+
+    def _process(self) -> None:
+        worker = _Worker(self)
+        try:
+            while True:
+                try:
+                    item = self._inbox.get(timeout=WINDOW_POLL_S)
+                except queue.Empty:
+                    worker.poll_window()
+                    continue
+                if item is None:
+                    return
+                worker.handle(item)
+        finally:
+            worker.close()
+
+    def _encode(self) -> None:
+        assert self.writer is not None
+        while (item := self._frames.get()) is not None:
+            name, grab = item
+            self.writer.write_frame(name, grab.raw, grab.size)
+
+
+class _Worker:
+    """State of the worker thread: modifiers held, pause, last frame per monitor, last window."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        self.rec = recorder
+        assert recorder.writer is not None
+        self.writer = recorder.writer
+        self.screen = Screen()
+        self.windows: WindowBackend = open_backend()
+        self.held: dict[str, str] = {}  # pynput key name -> modifier
+        self.swallowed: set[str | None] = set()  # keys of our hotkeys whose release is not recorded
+        self.paused = False
+        self.last_grab: dict[int, tuple[bytearray, str]] = {}
+        self.last_window: tuple[str | None, str | None] | None = None
+        self.last_move: tuple[int, int] | None = None
+        self._pointer: Any = None
+
+    def close(self) -> None:
+        self.screen.close()
+        self.windows.close()
+
+    def t(self, stamp: float) -> float:
+        return round(stamp - self.rec._t0, 4)
+
+    def emit(self, event: Event) -> None:
+        self.writer.append(event)
+
+    def handle(self, item: tuple[Any, ...]) -> None:
+        stamp, kind, *args = item
+        if kind in ("key_press", "key_release"):
+            self.key(stamp, kind, _key_id(args[0]))
+        elif self.paused:
+            return
+        elif kind == "press":
+            x, y, button = args
+            frame = self.grab(x, y)
+            window = self.window_at(x, y)
+            self.emit(MouseButtonEvent("mouse_press", self.t(stamp), x, y, button, window, frame))
+            self.last_move = (x, y)
+        elif kind == "release":
+            x, y, button = args
+            self.emit(MouseButtonEvent("mouse_release", self.t(stamp), x, y, button))
+        elif kind == "move":
+            self.move(stamp, *args)
+        elif kind == "scroll":
+            x, y, dx, dy = args
+            self.emit(ScrollEvent(self.t(stamp), x, y, dx, dy, self.active_window()))
+
+    def move(self, stamp: float, x: int, y: int) -> None:
+        last = self.last_move
+        if last is None or abs(x - last[0]) + abs(y - last[1]) >= DRAG_STEP_PX:
+            self.last_move = (x, y)
+            self.emit(MoveEvent(self.t(stamp), x, y))
+
+    def key(self, stamp: float, kind: str, key: KeyId) -> None:
+        pressed = kind == "key_press"
+        if key.modifier and key.name:
+            if pressed:
+                self.held[key.name] = key.modifier
+            else:
+                self.held.pop(key.name, None)
+        mods = frozenset(self.held.values())
+        if pressed and not key.modifier:
+            action = self.rec.options.hotkeys.action(mods, key)
+            if action:
+                self.swallowed.add(key.base)
+                self.control(stamp, action)
+                return
+        if not pressed and key.base in self.swallowed:
+            self.swallowed.discard(key.base)
+            return
+        if self.paused:
+            return
+        char = key.char
+        masked = bool(self.rec.options.no_text and char and not (mods & COMMAND_MODIFIERS))
+        if masked:
+            char = None
+        window = self.active_window() if pressed else None
+        own = {key.modifier} if key.modifier else set()
+        self.emit(KeyEvent(kind, self.t(stamp), key.name, char, ordered(mods - own), masked, window))  # type: ignore[arg-type]
+
+    def control(self, stamp: float, action: str) -> None:
+        if action == "stop":
+            self.rec.stop()
+        elif action == "pause":
+            self.paused = not self.paused
+            self.emit(StateEvent("pause" if self.paused else "resume", self.t(stamp)))
+            if not self.paused:
+                self.poll_window()
+        elif action == "capture" and not self.paused:
+            x, y = self.pointer()
+            frame = self.grab(x, y)
+            self.emit(CaptureEvent(self.t(stamp), x, y, self.window_at(x, y), frame))
+
+    def grab(self, x: int, y: int) -> FrameRef:
+        """Grab the monitor under (x, y) now; the encoder writes it, unless it equals the last frame."""
+        grab = self.screen.grab(self.screen.monitor_at(x, y))
+        index = grab.monitor.index
+        previous = self.last_grab.get(index)
+        if previous is not None and previous[0] == grab.raw:
+            name = previous[1]
+        else:
+            name = self.writer.next_frame_name()
+            self.last_grab[index] = (grab.raw, name)
+            self.rec._frames.put((name, grab))
+        return FrameRef(name, index, self.t(grab.t))
+
+    def pointer(self) -> tuple[int, int]:
+        if self._pointer is None:
+            from pynput import mouse
+
+            self._pointer = mouse.Controller()
+        x, y = self._pointer.position
+        return int(x), int(y)
+
+    def window_at(self, x: int, y: int) -> WindowInfo | None:
+        window = self.windows.window_at(x, y)
+        return window if window is not None else self.active_window()
+
+    def active_window(self) -> WindowInfo | None:
+        window = self.windows.active_window()
+        self.note_window(window)
+        return window
+
+    def poll_window(self) -> None:
+        if not self.paused:
+            self.active_window()
+
+    def note_window(self, window: WindowInfo | None) -> None:
+        key = (window.title, window.app) if window else (None, None)
+        if key != self.last_window:
+            self.last_window = key
+            self.emit(WindowEvent(self.t(time.monotonic()), window))
+
+
+def _key_id(key: Any) -> KeyId:
+    name = getattr(key, "name", None)
+    if name is not None:  # a pynput Key (special key)
+        return KeyId(name=name, char=None)
+    char = getattr(key, "char", None)
+    vk = getattr(key, "vk", None)
+    return KeyId(name=None, char=char, vk=vk)
+
+
+def _version() -> str:
+    from capture import __version__
+
+    return __version__

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from typing import Protocol
+
+from capture.models import WindowInfo
+
+
+class WindowBackend(Protocol):
+    """Queries the window system; used from one thread. Returns None where it cannot tell, never raises
+    for a window that vanished in the meantime."""
+
+    def active_window(self) -> WindowInfo | None: ...
+
+    def window_at(self, x: int, y: int) -> WindowInfo | None:
+        """The top-level window under the point: the one a click there goes to."""
+
+    def close(self) -> None: ...

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from capture.models import WindowInfo
+
+
+class Backend:
+    def active_window(self) -> WindowInfo | None:
+        return None
+
+    def window_at(self, x: int, y: int) -> WindowInfo | None:
+        return None
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,75 @@
+"""X11 through python-xlib and the EWMH properties every current window manager sets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from capture.errors import BackendUnavailableError
+from capture.models import Rect, WindowInfo
+
+
+class Backend:
+    def __init__(self) -> None:
+        from Xlib import X, Xatom, display, error
+
+        self._X, self._Xatom, self._error = X, Xatom, error
+        try:
+            self._d = display.Display()
+        except error.DisplayError as exc:
+            raise BackendUnavailableError(f"cannot open the X display ({exc}); is DISPLAY set?") from exc
+        self._root = self._d.screen().root
+        atom = self._d.intern_atom
+        self._active, self._name, self._utf8 = atom("_NET_ACTIVE_WINDOW"), atom("_NET_WM_NAME"), atom("UTF8_STRING")
+        self._wm_state = atom("WM_STATE")
+        self._gone = (error.BadWindow, error.BadDrawable, error.BadValue)
+
+    def active_window(self) -> WindowInfo | None:
+        try:
+            prop = self._root.get_full_property(self._active, self._Xatom.WINDOW)
+            if prop is None or not prop.value or not prop.value[0]:
+                return None
+            return self._info(self._d.create_resource_object("window", int(prop.value[0])))
+        except self._gone:
+            return None  # the window closed between two requests
+
+    def window_at(self, x: int, y: int) -> WindowInfo | None:
+        try:
+            child = self._root.translate_coords(self._root, x, y).child
+            client = self._client(child) if child else None
+            return self._info(client) if client is not None else None
+        except self._gone:
+            return None
+
+    def _client(self, win: Any, depth: int = 0) -> Any:
+        """The application window inside a window manager's frame: the one with WM_STATE."""
+        if win.get_full_property(self._wm_state, self._X.AnyPropertyType) is not None:
+            return win
+        if depth >= 3:
+            return None
+        for child in reversed(win.query_tree().children):
+            found = self._client(child, depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    def _info(self, win: Any) -> WindowInfo:
+        return WindowInfo(title=self._title(win), app=self._app(win), rect=self._rect(win))
+
+    def _title(self, win: Any) -> str | None:
+        prop = win.get_full_property(self._name, self._utf8)
+        if prop is not None and prop.value:
+            return bytes(prop.value).decode("utf-8", "replace")
+        name = win.get_wm_name()
+        return name if isinstance(name, str) and name else None
+
+    def _app(self, win: Any) -> str | None:
+        cls = win.get_wm_class()
+        return cls[1] if cls else None
+
+    def _rect(self, win: Any) -> Rect | None:
+        geom = win.get_geometry()
+        origin = win.translate_coords(self._root, 0, 0)
+        return Rect(-origin.x, -origin.y, geom.width, geom.height)
+
+    def close(self) -> None:
+        self._d.close()
