@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Make a fresh Debian/Ubuntu machine ready for vsop. Idempotent; a repeated run takes seconds.
+#   scripts/bootstrap.sh runtime   apt tesseract-ocr, .venv with vsop
+#   scripts/bootstrap.sh test      also the X tools, apps and fonts the tests drive, .venv with vsop[test]
+# Installs only from apt and PyPI.
+set -euo pipefail
+
+RUNTIME_APT=(tesseract-ocr)
+TEST_APT=(xvfb xserver-xephyr xdotool openbox x11-utils tesseract-ocr mousepad fonts-dejavu-core libxcb-cursor0)
+# Debian ships "chromium"; Ubuntu ships a "chromium-browser" deb that installs a snap.
+BROWSERS=(chromium chromium-browser)
+
+say() { echo "bootstrap: $*"; }
+warn() { echo "bootstrap: warning: $*" >&2; }
+die() { echo "bootstrap: error: $*" >&2; exit 1; }
+
+usage() {
+    echo "usage: $0 runtime|test" >&2
+    exit 2
+}
+
+as_root() {
+    if [[ $EUID -eq 0 ]]; then
+        "$@"
+    elif command -v sudo >/dev/null; then
+        sudo "$@"
+    else
+        die "installing needs root: run as root, or install sudo ('$*' was to run)"
+    fi
+}
+
+apt_updated=false
+apt_update_once() {
+    if [[ $apt_updated == false ]]; then
+        say "apt-get update"
+        as_root apt-get update -qq
+        apt_updated=true
+    fi
+}
+
+is_installed() {
+    local status
+    status=$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)
+    [[ $status == *" ok installed" ]]
+}
+
+apt_install() {
+    local missing=() pkg
+    for pkg in "$@"; do
+        is_installed "$pkg" || missing+=("$pkg")
+    done
+    [[ ${#missing[@]} -eq 0 ]] && return 0
+    apt_update_once
+    say "apt-get install ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+has_candidate() {
+    local candidate
+    candidate=$(apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ { print $2 }')
+    [[ -n $candidate && $candidate != "(none)" ]]
+}
+
+install_browser() {
+    local pkg
+    for pkg in "${BROWSERS[@]}"; do
+        is_installed "$pkg" && return 0
+    done
+    apt_update_once
+    for pkg in "${BROWSERS[@]}"; do
+        if has_candidate "$pkg" && apt_install "$pkg"; then
+            return 0
+        fi
+    done
+    warn "could not install Chromium from apt (tried: ${BROWSERS[*]});" \
+        "the browser tests will fail; install Chromium so that 'chromium' or 'chromium-browser' is on PATH"
+}
+
+ensure_python() {
+    command -v python3 >/dev/null || apt_install python3 python3-venv
+    # pynput pulls in evdev, which PyPI ships as source: it needs a C compiler and the Python headers.
+    command -v cc >/dev/null || apt_install gcc libc6-dev python3-dev
+}
+
+make_venv() {
+    if [[ -x .venv/bin/python ]] && .venv/bin/python -c 'import pip' 2>/dev/null; then
+        return 0
+    fi
+    rm -rf .venv
+    say "creating .venv"
+    if ! python3 -m venv .venv; then
+        rm -rf .venv
+        say "python3 -m venv failed (ensurepip missing?); installing python3-venv and retrying"
+        apt_install python3-venv
+        python3 -m venv .venv || die "python3 -m venv .venv failed even with python3-venv installed"
+    fi
+}
+
+is_fresh() {
+    [[ -f $1 && ! pyproject.toml -nt $1 ]]
+}
+
+install_package() {
+    local mode=$1 spec=.
+    local stamp=.venv/.installed-$mode
+    [[ $mode == test ]] && spec='.[test]'
+    # The test install is a superset of the runtime one.
+    if is_fresh "$stamp" || { [[ $mode == runtime ]] && is_fresh .venv/.installed-test; }; then
+        say "vsop already installed in .venv ($mode)"
+        return 0
+    fi
+    local log=.venv/pip-$mode.log
+    say "pip install -e '$spec' into .venv (log: $log)"
+    export PIP_DISABLE_PIP_VERSION_CHECK=1
+    if ! { .venv/bin/python -m pip install --upgrade pip &&
+        .venv/bin/python -m pip install -e "$spec"; } >"$log" 2>&1; then
+        tail -n 40 "$log" >&2
+        die "pip install -e '$spec' failed; the whole log is in $log"
+    fi
+    touch "$stamp"
+}
+
+main() {
+    [[ $# -eq 1 ]] || usage
+    local mode=$1
+    case $mode in
+        runtime) apt_install "${RUNTIME_APT[@]}" ;;
+        test)
+            apt_install "${TEST_APT[@]}"
+            install_browser
+            ;;
+        *) usage ;;
+    esac
+    cd "$(dirname "${BASH_SOURCE[0]}")/.."
+    ensure_python
+    make_venv
+    install_package "$mode"
+    say "ready ($mode)"
+}
+
+main "$@"
