@@ -26,12 +26,19 @@ def default_out(title: str | None) -> Path:
 @click.option("--stage", help="Value-stream stage id the process belongs to.")
 @click.option("--stop-key", default="ctrl+alt+s", show_default=True, help="Hotkey that stops recording.")
 @click.option("--pause-key", default="ctrl+alt+p", show_default=True, help="Hotkey that pauses/resumes.")
-@click.option("--capture-key", default="ctrl+alt+c", show_default=True, help="Hotkey that records a screenshot step.")
+@click.option(
+    "--capture-key", default="ctrl+alt+c", show_default=True, help="Hotkey that records a screenshot step."
+)
 @click.option("--no-text", is_flag=True, help="Record key names but never the characters typed.")
 def record(
-    out: Path | None, title: str | None, stage: str | None, stop_key: str, pause_key: str, capture_key: str,
+    out: Path | None,
+    title: str | None,
+    stage: str | None,
+    stop_key: str,
+    pause_key: str,
+    capture_key: str,
     no_text: bool,
-) -> None:  # fmt: skip
+) -> None:
     """Record screenshots and input events until stopped (Ctrl+C, SIGTERM or the stop hotkey).
 
     Prints the recording folder on the first line of stdout once the recorder is listening.
@@ -48,12 +55,13 @@ def record(
         path = recorder.start()
         click.echo(str(path))
         sys.stdout.flush()
-        click.echo(f"Recording. Stop: {hotkeys.stop}  Pause: {hotkeys.pause}  Capture: {hotkeys.capture}", err=True)
+        click.echo(
+            f"Recording. Stop: {hotkeys.stop}  Pause: {hotkeys.pause}  Capture: {hotkeys.capture}", err=True
+        )
         while not recorder.wait(0.5):
             pass
     finally:
-        if recorder.writer is not None:
-            recorder.close()
+        recorder.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     click.echo(f"Saved {path}", err=True)

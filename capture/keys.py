@@ -7,11 +7,20 @@ from dataclasses import dataclass
 from capture.errors import VsopError
 
 MODIFIERS = {
-    "shift": "shift", "shift_l": "shift", "shift_r": "shift",
-    "ctrl": "ctrl", "ctrl_l": "ctrl", "ctrl_r": "ctrl",
-    "alt": "alt", "alt_l": "alt", "alt_r": "alt", "alt_gr": "altgr",
-    "cmd": "cmd", "cmd_l": "cmd", "cmd_r": "cmd",
-}  # fmt: skip
+    "shift": "shift",
+    "shift_l": "shift",
+    "shift_r": "shift",
+    "ctrl": "ctrl",
+    "ctrl_l": "ctrl",
+    "ctrl_r": "ctrl",
+    "alt": "alt",
+    "alt_l": "alt",
+    "alt_r": "alt",
+    "alt_gr": "altgr",
+    "cmd": "cmd",
+    "cmd_l": "cmd",
+    "cmd_r": "cmd",
+}
 COMMAND_MODIFIERS = frozenset({"ctrl", "alt", "cmd"})
 _ORDER = ("ctrl", "alt", "altgr", "shift", "cmd")
 
@@ -74,11 +83,18 @@ class Hotkeys:
     capture: Hotkey
 
     @classmethod
-    def parse(cls, stop: str = "ctrl+alt+s", pause: str = "ctrl+alt+p", capture: str = "ctrl+alt+c") -> Hotkeys:
-        keys = cls(Hotkey.parse(stop, "--stop-key"), Hotkey.parse(pause, "--pause-key"),
-                   Hotkey.parse(capture, "--capture-key"))  # fmt: skip
+    def parse(
+        cls, stop: str = "ctrl+alt+s", pause: str = "ctrl+alt+p", capture: str = "ctrl+alt+c"
+    ) -> Hotkeys:
+        keys = cls(
+            Hotkey.parse(stop, "--stop-key"),
+            Hotkey.parse(pause, "--pause-key"),
+            Hotkey.parse(capture, "--capture-key"),
+        )
         if len({keys.stop, keys.pause, keys.capture}) < 3:
-            raise VsopError(f"hotkeys must differ: stop {keys.stop}, pause {keys.pause}, capture {keys.capture}")
+            raise VsopError(
+                f"hotkeys must differ: stop {keys.stop}, pause {keys.pause}, capture {keys.capture}"
+            )
         return keys
 
     def action(self, held: frozenset[str], key: KeyId) -> str | None:

@@ -32,7 +32,9 @@ def load_recording(path: str | Path) -> Recording:
     meta = _load_meta(root)
     events_file = root / EVENTS_FILE
     if not events_file.is_file():
-        raise RecordingError(f"{events_file}: missing; a recording folder holds {EVENTS_FILE} beside {META_FILE}")
+        raise RecordingError(
+            f"{events_file}: missing; a recording folder holds {EVENTS_FILE} beside {META_FILE}"
+        )
     problems: list[Problem] = []
     events: list[Event] = []
     skipped = unknown = 0
@@ -42,7 +44,10 @@ def load_recording(path: str | Path) -> Recording:
                 continue
             try:
                 event = event_from_json(json.loads(raw))
-            except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError and FormatViolation are ValueErrors
+            except (
+                ValueError,
+                UnicodeDecodeError,
+            ) as exc:  # JSONDecodeError and FormatViolation are ValueErrors
                 skipped += 1
                 reason = "truncated line (the recorder stopped mid-write)" if not raw.endswith(b"\n") else exc
                 problems.append(Problem(EVENTS_FILE, number, f"skipped: {reason}"))
@@ -84,5 +89,9 @@ def _check_frame(root: Path, event: Event, line: int, problems: list[Problem]) -
         return event
     if (root / FRAMES_DIR / event.frame.file).is_file():
         return event
-    problems.append(Problem(f"{FRAMES_DIR}/{event.frame.file}", None, f"missing (referenced by {EVENTS_FILE} line {line})"))
+    problems.append(
+        Problem(
+            f"{FRAMES_DIR}/{event.frame.file}", None, f"missing (referenced by {EVENTS_FILE} line {line})"
+        )
+    )
     return replace(event, frame=None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Union
+from typing import Literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +122,7 @@ class StateEvent:
     t: float
 
 
-Event = Union[MouseButtonEvent, MoveEvent, ScrollEvent, KeyEvent, WindowEvent, CaptureEvent, StateEvent]
+Event = MouseButtonEvent | MoveEvent | ScrollEvent | KeyEvent | WindowEvent | CaptureEvent | StateEvent
 
 
 @dataclass(frozen=True, slots=True)

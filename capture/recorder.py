@@ -72,16 +72,27 @@ class Recorder:
         monitors = screen.monitors
         screen.close()
         meta = Meta(
-            format=FORMAT_VERSION, title=self.options.title, stage=self.options.stage, started=_now_iso(),
-            ended=None, monitors=monitors, platform=platform.platform(), vsop_version=_version(),
+            format=FORMAT_VERSION,
+            title=self.options.title,
+            stage=self.options.stage,
+            started=_now_iso(),
+            ended=None,
+            monitors=monitors,
+            platform=platform.platform(),
+            vsop_version=_version(),
             no_text=self.options.no_text,
-        )  # fmt: skip
-        self.writer = RecordingWriter(self.options.out, meta, self.options.png_level)
-        self.writer.open()
+        )
+        writer = RecordingWriter(self.options.out, meta, self.options.png_level)
+        writer.open()
+        self.writer = writer
         self._t0 = time.monotonic()
-        self._spawn(self._process, "vsop-worker")
-        self._spawn(self._encode, "vsop-encoder")
-        self._start_listeners()
+        try:
+            self._spawn(self._process, "vsop-worker")
+            self._spawn(self._encode, "vsop-encoder")
+            self._start_listeners()
+        except BaseException:
+            self.close()
+            raise
         return self.options.out
 
     def wait(self, timeout: float | None = None) -> bool:
@@ -92,18 +103,23 @@ class Recorder:
         self._stopped.set()
 
     def close(self) -> None:
-        """Stop listening, write out everything queued, finalize meta.json; re-raise a worker's failure."""
+        """Stop listening, write out everything queued, finalize meta.json; re-raise a worker's failure.
+
+        Safe to call after a failed or partial ``start()``, and more than once."""
         self._stopped.set()
         for listener in self._listeners:
             listener.stop()
-        self._inbox.put(None)
-        self._threads[0].join()
-        self._frames.put(None)
-        self._threads[1].join()
+        self._listeners = []
+        for thread, inbox in zip(self._threads, (self._inbox, self._frames), strict=False):
+            inbox.put(None)  # the worker drains the inbox (and queues frames) before the encoder stops
+            thread.join()
+        self._threads = []
         if self.writer is not None:
             self.writer.close(_now_iso())
-        if self._errors:
-            raise self._errors[0]
+            self.writer = None
+        errors, self._errors = self._errors, []
+        if errors:
+            raise errors[0]
 
     def _spawn(self, target: Any, name: str) -> None:
         def run() -> None:
@@ -211,17 +227,20 @@ class _Worker:
             return
         elif kind == "press":
             x, y, button = args
+            x, y = self.screen.input_point(x, y)
             frame = self.grab(x, y)
             window = self.window_at(x, y)
             self.emit(MouseButtonEvent("mouse_press", self.t(stamp), x, y, button, window, frame))
             self.last_move = (x, y)
         elif kind == "release":
             x, y, button = args
+            x, y = self.screen.input_point(x, y)
             self.emit(MouseButtonEvent("mouse_release", self.t(stamp), x, y, button))
         elif kind == "move":
-            self.move(stamp, *args)
+            self.move(stamp, *self.screen.input_point(*args))
         elif kind == "scroll":
             x, y, dx, dy = args
+            x, y = self.screen.input_point(x, y)
             self.emit(ScrollEvent(self.t(stamp), x, y, dx, dy, self.active_window()))
 
     def move(self, stamp: float, x: int, y: int) -> None:
@@ -313,8 +332,8 @@ class _Worker:
 
 def _key_id(key: Any) -> KeyId:
     name = getattr(key, "name", None)
-    if name is not None:  # a pynput Key (special key)
-        return KeyId(name=name, char=None)
+    if name is not None:  # a pynput Key (special key); space is text too
+        return KeyId(name=name, char=" " if name == "space" else None)
     char = getattr(key, "char", None)
     vk = getattr(key, "vk", None)
     return KeyId(name=None, char=char, vk=vk)

@@ -34,7 +34,8 @@ class Screen:
             raise BackendUnavailableError(
                 f"cannot grab the screen ({exc}); on Linux run vsop inside an X session (DISPLAY set)"
             ) from exc
-        self.monitors = tuple(self._warm_up(m) for m in _xinerama_monitors() or self._mss_monitors())
+        heads, self._shifted_input = _xinerama_heads()
+        self.monitors = tuple(self._warm_up(m) for m in heads or self._mss_monitors())
 
     def _warm_up(self, monitor: Monitor) -> Monitor:
         """Grab once, so the first real grab does not pay mss' set-up; learn the monitor's pixel scale."""
@@ -47,6 +48,18 @@ class Screen:
             rect = Rect(m["left"], m["top"], m["width"], m["height"])
             found.append(Monitor(index, rect))
         return tuple(found)
+
+    def input_point(self, x: int, y: int) -> tuple[int, int]:
+        """A pointer event's point in virtual-screen coordinates.
+
+        A Xinerama server built from several X screens (not RandR) reports the pointer on head N to input
+        listeners shifted by head N's origin a second time (seen with Xephyr); this undoes it."""
+        if self._shifted_input:
+            for monitor in self.monitors:
+                r = monitor.rect
+                if r.contains(x - r.left, y - r.top):
+                    return x - r.left, y - r.top
+        return x, y
 
     def monitor_at(self, x: int, y: int) -> Monitor:
         """The monitor under the point; the nearest one when the point is outside every monitor."""
@@ -70,22 +83,25 @@ def _distance(rect: Rect, x: int, y: int) -> int:
     return dx + dy
 
 
-def _xinerama_monitors() -> tuple[Monitor, ...]:
+def _xinerama_heads() -> tuple[tuple[Monitor, ...], bool]:
+    """The Xinerama heads, and whether they are separate X screens (more heads than RandR monitors)."""
     if not sys.platform.startswith("linux"):
-        return ()
+        return (), False
     from Xlib import display as xdisplay
     from Xlib.error import DisplayError
 
     try:
         conn = xdisplay.Display()
     except DisplayError:
-        return ()
+        return (), False
     try:
         if not conn.has_extension("XINERAMA") or not conn.xinerama_is_active():
-            return ()
+            return (), False
         heads = conn.xinerama_query_screens().screens
-        return tuple(
+        monitors = tuple(
             Monitor(i, Rect(h["x"], h["y"], h["width"], h["height"])) for i, h in enumerate(heads, start=1)
         )
+        randr = len(conn.screen().root.xrandr_get_monitors().monitors) if conn.has_extension("RANDR") else 0
+        return monitors, len(monitors) > 1 and randr < len(monitors)
     finally:
         conn.close()

@@ -58,8 +58,10 @@ class VirtualDisplay:
             else:
                 self.name = host
             if self.wm:
-                quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-                self._procs.append(subprocess.Popen([require("openbox")], env=self.env, **quiet))
+                wm = [require("openbox")]
+                self._procs.append(
+                    subprocess.Popen(wm, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                )
                 self._wait_for_wm()
         except BaseException:
             self.stop()
@@ -70,9 +72,12 @@ class VirtualDisplay:
         """Start an X server that picks a free display number and tells it through -displayfd."""
         read_fd, write_fd = os.pipe()
         proc = subprocess.Popen(
-            [*argv, "-displayfd", str(write_fd)], pass_fds=(write_fd,), env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            [*argv, "-displayfd", str(write_fd)],
+            pass_fds=(write_fd,),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         self._procs.append(proc)
         os.close(write_fd)
         with os.fdopen(read_fd) as pipe:

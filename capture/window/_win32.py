@@ -35,7 +35,9 @@ class Backend:
         return WindowInfo(
             title=buf.value or None,
             app=self._app(hwnd),
-            rect=Rect(rect.left, rect.top, rect.right - rect.left, rect.bottom - rect.top) if has_rect else None,
+            rect=Rect(rect.left, rect.top, rect.right - rect.left, rect.bottom - rect.top)
+            if has_rect
+            else None,
         )
 
     def _app(self, hwnd: int) -> str | None:

@@ -19,7 +19,11 @@ class Backend:
             raise BackendUnavailableError(f"cannot open the X display ({exc}); is DISPLAY set?") from exc
         self._root = self._d.screen().root
         atom = self._d.intern_atom
-        self._active, self._name, self._utf8 = atom("_NET_ACTIVE_WINDOW"), atom("_NET_WM_NAME"), atom("UTF8_STRING")
+        self._active, self._name, self._utf8 = (
+            atom("_NET_ACTIVE_WINDOW"),
+            atom("_NET_WM_NAME"),
+            atom("UTF8_STRING"),
+        )
         self._wm_state = atom("WM_STATE")
         self._gone = (error.BadWindow, error.BadDrawable, error.BadValue)
 

@@ -1,0 +1,267 @@
+"""The recorder against a real X server: Xvfb + openbox, real applications, real input from xdotool."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from capture import load_recording
+from capture.xvfb import VirtualDisplay
+from tests.xtools import App, RecorderProcess, Xdo, wait_until
+
+pytestmark = pytest.mark.gui
+
+Start = Callable[..., RecorderProcess]
+
+
+def text_area(app: App) -> tuple[int, int]:
+    """A point well inside the editor's text."""
+    x, y, w, h = app.geometry
+    return x + w // 3, y + h // 2
+
+
+def test_prints_folder_when_live_and_stops_on_sigterm(recorder: Start, xdo: Xdo, mousepad: App) -> None:
+    rec = recorder("--title", "Edit notes", "--stage", "production")
+    assert rec.first_line == str(rec.out)
+    x, y = text_area(mousepad)
+    xdo("mousemove", x, y, "click", "1")
+    rec.wait_for(1, "mouse_release")
+    code, err = rec.signal(signal.SIGTERM)
+    assert code == 0, err
+    meta = json.loads((rec.out / "meta.json").read_text())
+    assert meta["title"] == "Edit notes" and meta["stage"] == "production"
+    assert meta["format"] == 1 and meta["ended"] is not None
+    assert meta["monitors"] == [{"index": 1, "rect": [0, 0, 1920, 1080], "scale": 1.0}]
+
+
+def test_clicks_double_right_drag_and_scroll(recorder: Start, xdo: Xdo, mousepad: App) -> None:
+    rec = recorder()
+    x, y = text_area(mousepad)
+    xdo("mousemove", x, y, "click", "1")
+    xdo("mousemove", x + 40, y, "click", "--repeat", "2", "--delay", "80", "1")
+    xdo("mousemove", x, y + 40, "click", "3")
+    rec.wait_for(4, "mouse_press")
+    xdo("key", "Escape")  # close the context menu
+    xdo(
+        "mousemove",
+        x - 100,
+        y - 60,
+        "mousedown",
+        "1",
+        "mousemove",
+        x - 20,
+        y - 40,
+        "mousemove",
+        x + 60,
+        y - 20,
+    )
+    xdo("mouseup", "1")
+    xdo("mousemove", x, y, "click", "5", "click", "5", "click", "5", "click", "4")
+    rec.wait_for(4, "scroll")
+    assert rec.signal()[0] == 0
+
+    recording = load_recording(rec.out)
+    assert recording.problems == ()
+    presses = [e for e in recording.events if e.type == "mouse_press"]
+    releases = [e for e in recording.events if e.type == "mouse_release"]
+    assert [(p.x, p.y, p.button) for p in presses] == [
+        (x, y, "left"),
+        (x + 40, y, "left"),
+        (x + 40, y, "left"),
+        (x, y + 40, "right"),
+        (x - 100, y - 60, "left"),
+    ]
+    assert len(releases) == 5 and (releases[-1].x, releases[-1].y) == (x + 60, y - 20)
+    double = presses[2].t - presses[1].t
+    assert 0.05 < double < 0.5
+    drag_path = [(e.x, e.y) for e in recording.events if e.type == "move"]
+    assert drag_path and drag_path[-1] == (x + 60, y - 20)
+    assert all(p.frame is not None for p in presses)
+    assert [(s.dx, s.dy) for s in recording.events if s.type == "scroll"] == [(0, -1)] * 3 + [(0, 1)]
+    window = presses[0].window
+    assert window is not None and window.app == "Mousepad" and "notes.txt" in (window.title or "")
+    assert window.rect is not None and window.rect.contains(x, y)
+
+
+def test_typing_with_shift_backspace_and_ctrl_hotkey(recorder: Start, xdo: Xdo, mousepad: App) -> None:
+    rec = recorder()
+    x, y = text_area(mousepad)
+    xdo("mousemove", x, y, "click", "1")
+    xdo("type", "--delay", "20", "Hi Bob!")
+    xdo("key", "BackSpace", "ctrl+z")
+    keys = wait_for_key(rec, "z")
+    assert rec.signal()[0] == 0
+
+    typed = [(k["key"], k["char"], k["mods"]) for k in keys if k["type"] == "key_press"]
+    chars = [(c, m) for _, c, m in typed if c]
+    assert chars == [
+        ("H", ["shift"]),
+        ("i", []),
+        (" ", []),
+        ("B", ["shift"]),
+        ("o", []),
+        ("b", []),
+        ("!", ["shift"]),
+        ("z", ["ctrl"]),
+    ]
+    assert ("backspace", None, []) in typed
+    presses = [k for k in keys if k["type"] == "key_press"]
+    assert all(k["window"]["app"] == "Mousepad" for k in presses)
+
+
+def wait_for_key(rec: RecorderProcess, char: str) -> list[dict[str, object]]:
+    return wait_until(
+        lambda: (
+            (keys := rec.of_type("key_press", "key_release"))
+            and any(k["char"] == char for k in keys)
+            and keys
+        ),
+        what=f"key {char!r}",
+    )
+
+
+def test_identical_frames_are_stored_once(recorder: Start, xdo: Xdo) -> None:
+    rec = recorder()
+    xdo("mousemove", 50, 1000, "click", "1")
+    rec.wait_for(1, "mouse_release")
+    xdo("mousemove", 60, 1000, "click", "1")
+    presses = rec.wait_for(2, "mouse_press")
+    rec.wait_for(2, "mouse_release")
+    assert rec.signal()[0] == 0
+    assert presses[0]["frame"]["file"] == presses[1]["frame"]["file"]
+    assert sorted(p.name for p in (rec.out / "frames").iterdir()) == [presses[0]["frame"]["file"]]
+
+
+def test_pause_resume_records_nothing_while_paused(recorder: Start, xdo: Xdo, mousepad: App) -> None:
+    rec = recorder()
+    x, y = text_area(mousepad)
+    xdo("key", "ctrl+alt+p")
+    rec.wait_for(1, "pause")
+    xdo("mousemove", x, y, "click", "1")
+    xdo("type", "private")
+    xdo("key", "ctrl+alt+p")
+    rec.wait_for(1, "resume")
+    xdo("mousemove", x, y + 20, "click", "1")
+    rec.wait_for(1, "mouse_release")
+    assert rec.signal()[0] == 0
+
+    events = rec.events()
+    pause = next(i for i, e in enumerate(events) if e["type"] == "pause")
+    resume = next(i for i, e in enumerate(events) if e["type"] == "resume")
+    assert events[pause + 1 : resume] == []
+    assert not any(e.get("char") in list("private") for e in events)
+    presses = [e for e in events if e["type"] == "mouse_press"]
+    assert [(p["x"], p["y"]) for p in presses] == [(x, y + 20)]
+    assert len(list((rec.out / "frames").iterdir())) == 1
+    assert not any(e.get("char") == "p" for e in events), "the hotkey itself is not recorded"
+
+
+def test_stop_hotkey_finalizes_and_exits_zero(recorder: Start, xdo: Xdo) -> None:
+    rec = recorder()
+    xdo("mousemove", 100, 100, "click", "1")
+    rec.wait_for(1, "mouse_release")
+    xdo("key", "ctrl+alt+s")
+    code, err = rec.finish()
+    assert code == 0, err
+    recording = load_recording(rec.out)
+    assert recording.complete
+    assert not any(getattr(e, "char", None) == "s" for e in recording.events)
+
+
+def test_sigint_finalizes(recorder: Start, xdo: Xdo) -> None:
+    rec = recorder()
+    xdo("mousemove", 100, 100, "click", "1")
+    rec.wait_for(1, "mouse_release")
+    assert rec.signal(signal.SIGINT)[0] == 0
+    assert load_recording(rec.out).complete
+
+
+def test_sigkill_leaves_a_readable_recording(recorder: Start, xdo: Xdo, mousepad: App) -> None:
+    rec = recorder()
+    x, y = text_area(mousepad)
+    for i in range(5):
+        xdo("mousemove", x + 10 * i, y, "click", "1")
+    rec.wait_for(5, "mouse_release")
+    xdo("type", "abc")
+    rec.wait_for(3, "key_release")
+    rec.kill()
+
+    recording = load_recording(rec.out)
+    assert not recording.complete
+    assert len([e for e in recording.events if e.type == "mouse_press"]) == 5
+    assert [e.char for e in recording.events if e.type == "key_press"] == ["a", "b", "c"]
+    for event in recording.events:
+        if event.type == "mouse_press" and event.frame is not None:
+            with Image.open(recording.frame_path(event.frame)) as image:
+                assert image.size == (1920, 1080)
+
+
+def test_capture_hotkey_records_a_screenshot_step(recorder: Start, xdo: Xdo, mousepad: App) -> None:
+    rec = recorder()
+    x, y = text_area(mousepad)
+    xdo("mousemove", x, y)
+    xdo("key", "ctrl+alt+c")
+    (capture,) = rec.wait_for(1, "capture")
+    assert rec.signal()[0] == 0
+    assert (capture["x"], capture["y"]) == (x, y)
+    assert (rec.out / "frames" / capture["frame"]["file"]).is_file()
+    assert capture["window"]["app"] == "Mousepad"
+    assert not any(e.get("char") == "c" for e in rec.events())
+
+
+def test_no_text_records_key_names_but_never_characters(recorder: Start, xdo: Xdo, mousepad: App) -> None:
+    rec = recorder("--no-text")
+    x, y = text_area(mousepad)
+    xdo("mousemove", x, y, "click", "1")
+    xdo("type", "Hunter2")
+    xdo("key", "Return", "ctrl+z")
+    wait_for_key(rec, "z")
+    assert rec.signal()[0] == 0
+    raw = (rec.out / "events.jsonl").read_text()
+    for secret in ("Hunter2", '"H"', '"u"', '"n"', '"2"'):
+        assert secret not in raw
+    presses = rec.of_type("key_press")
+    assert sum(p["masked"] for p in presses) == 7
+    assert ("enter", None) in [(p["key"], p["char"]) for p in presses]
+    assert json.loads((rec.out / "meta.json").read_text())["no_text"] is True
+
+
+def test_second_recorder_on_the_same_folder_is_refused(
+    display: VirtualDisplay, recorder: Start, xdo: Xdo
+) -> None:
+    first = recorder()
+    xdo("mousemove", 100, 100, "click", "1")
+    first.wait_for(1, "mouse_release")
+    second = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "record", "--out", str(first.out)],
+        env=display.env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert second.returncode == 3 and second.stdout == ""
+    assert "another recorder" in second.stderr and str(first.out) in second.stderr
+    xdo("mousemove", 120, 100, "click", "1")
+    first.wait_for(2, "mouse_release")
+    assert first.signal()[0] == 0
+    recording = load_recording(first.out)
+    assert recording.problems == () and recording.complete
+    assert len([e for e in recording.events if e.type == "mouse_press"]) == 2
+
+
+def test_existing_recording_is_never_overwritten(recorder: Start, xdo: Xdo, tmp_path: Path) -> None:
+    first = recorder()
+    xdo("mousemove", 100, 100, "click", "1")
+    first.wait_for(1, "mouse_release")
+    assert first.signal()[0] == 0
+    before = (first.out / "events.jsonl").read_bytes()
+    with pytest.raises(AssertionError, match="already holds a recording"):
+        recorder(out=first.out)
+    assert (first.out / "events.jsonl").read_bytes() == before
