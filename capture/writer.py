@@ -33,7 +33,8 @@ class RecordingWriter:
         self._frame_count = 0
 
     def open(self) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.root.parent.mkdir(parents=True, exist_ok=True)
+        self.root.mkdir(mode=0o700, exist_ok=True)  # a screen can show anything: owner only
         self._lock_fh = _acquire_lock(self.root / LOCK_FILE)
         if (self.root / EVENTS_FILE).exists():
             self._release()
