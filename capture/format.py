@@ -6,6 +6,7 @@ Decoders raise ``FormatViolation`` with what was expected; the loader adds the f
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -92,7 +93,7 @@ def _frame(value: Any) -> FrameRef | None:
     if not isinstance(value, dict):
         raise FormatViolation(f"field 'frame' must be an object or null, found {value!r}")
     name = _get(value, "file", str)
-    if "/" in name or "\\" in name or name.startswith("."):
+    if not re.fullmatch(r"[A-Za-z0-9_-]+\.png", name):
         raise FormatViolation(f"frame file must be a plain file name in frames/, found {name!r}")
     return FrameRef(file=name, monitor=_get(value, "monitor", int), t=_num(value, "t"))
 

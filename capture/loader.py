@@ -43,11 +43,11 @@ def load_recording(path: str | Path) -> Recording:
             if not raw.strip():
                 continue
             try:
-                event = event_from_json(json.loads(raw))
+                event = event_from_json(_parse(raw))
             except (
                 ValueError,
-                UnicodeDecodeError,
-            ) as exc:  # JSONDecodeError and FormatViolation are ValueErrors
+                RecursionError,
+            ) as exc:  # JSON, UTF-8 and FormatViolation errors are ValueErrors
                 skipped += 1
                 reason = "truncated line (the recorder stopped mid-write)" if not raw.endswith(b"\n") else exc
                 problems.append(Problem(EVENTS_FILE, number, f"skipped: {reason}"))
@@ -61,6 +61,15 @@ def load_recording(path: str | Path) -> Recording:
     return Recording(root, meta, tuple(events), tuple(problems), skipped, unknown)
 
 
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _parse(raw: bytes) -> object:
+    """Strict JSON: UTF-8 only, and no NaN or Infinity (which Python's json would accept)."""
+    return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+
+
 def _load_meta(root: Path) -> Meta:
     meta_file = root / META_FILE
     if not root.is_dir():
@@ -68,9 +77,11 @@ def _load_meta(root: Path) -> Meta:
     if not meta_file.is_file():
         raise RecordingError(f"{meta_file}: missing; {root} is not a vsop recording (made by `vsop record`)")
     try:
-        data = json.loads(meta_file.read_text(encoding="utf-8"))
+        data = _parse(meta_file.read_bytes())
     except json.JSONDecodeError as exc:
         raise RecordingError(f"{meta_file}:{exc.lineno}: not valid JSON ({exc.msg})") from exc
+    except (ValueError, RecursionError) as exc:
+        raise RecordingError(f"{meta_file}: not valid JSON ({exc})") from exc
     version = data.get("format") if isinstance(data, dict) else None
     if isinstance(version, int) and version > FORMAT_VERSION:
         raise FormatVersionError(

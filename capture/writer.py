@@ -48,7 +48,12 @@ class RecordingWriter:
 
     def append(self, event: Event) -> None:
         """Append one event line and flush it to the OS, so a killed recorder loses at most this line."""
-        line = json.dumps(to_json(event), ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+        line = (
+            json.dumps(to_json(event), ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode(
+                "utf-8"
+            )
+            + b"\n"
+        )
         with self._write_lock:
             assert self._events is not None, "append() before open()"
             self._events.write(line)
