@@ -1,0 +1,323 @@
+"""Capture benchmark on a private Xvfb display: press-to-grab latency, recorder CPU, bytes per frame.
+
+Runs mousepad on a 1920x1080 Xvfb + openbox desktop, records it with the real ``vsop record`` in a
+subprocess, and clicks N times (default 200) with xdotool at varied spots of the text, so the caret moves
+and frames differ. Latency of a press is ``frame.t - event.t`` from the recording: the time from the input
+callback's stamp to the end of the grab. The raw mss grab time is measured in the same run on the same
+display, as the yardstick of the latency target.
+
+    python bench/capture.py [--clicks N] [--json PATH]
+
+A benchmark, not a test: it exits 0 when a target is missed, and says which.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import select
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+# Python puts this file's folder first on the import path, where `import capture` would find this very
+# file instead of the capture package.
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import mss  # noqa: E402
+
+from capture import load_recording  # noqa: E402
+from capture.format import EVENTS_FILE, FRAMES_DIR  # noqa: E402
+from capture.models import MouseButtonEvent  # noqa: E402
+from capture.xvfb import VirtualDisplay, require  # noqa: E402
+
+WIDTH, HEIGHT = 1920, 1080
+WINDOW = (40, 40, 1840, 1000)  # mousepad is moved and sized to this (x, y, width, height)
+# Clicks stay this far inside WINDOW: left, top (title, menu, warning bar), right, bottom.
+TEXT_MARGINS = (60, 140, 60, 80)
+WORDS = ("invoice", "supplier", "approve", "ledger", "posting", "amount", "currency", "vendor", "due", "date")
+CLICK_GAP_S = 0.05
+IDLE_S = 10.0
+SETTLE_S = 1.0
+RAW_GRABS = 100
+START_TIMEOUT_S = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    metric: str
+    measured: str
+    target: str
+    ok: bool | None  # None: reported, no target
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    clicks: int
+    presses: int
+    latency_ms: tuple[float, ...]
+    raw_grab_ms: tuple[float, ...]
+    cpu_idle_pct: float
+    cpu_clicking_pct: float
+    frame_bytes: tuple[int, ...]
+
+
+# -- the desktop -------------------------------------------------------------------------------------------
+
+
+def sample_text() -> str:
+    """About 60 lines of varied length, so clicks land on text, on line ends and between words."""
+    rng = random.Random(7)
+    lines = []
+    for number in range(1, 61):
+        body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 14)))
+        lines.append(f"{number:02d}  {body}".rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def app_env(display: VirtualDisplay, home: Path) -> dict[str, str]:
+    """mousepad's settings and caches go to the temporary folder, not to the user's."""
+    dirs = {name: str(home / name.lower()) for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME")}
+    return {**display.env, **dirs, "NO_AT_BRIDGE": "1"}
+
+
+def xdotool(env: dict[str, str], *args: str, timeout: float = 30.0) -> str:
+    done = subprocess.run(
+        [require("xdotool"), *args], env=env, capture_output=True, text=True, timeout=timeout
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"xdotool {' '.join(args[:4])}...: exit {done.returncode}: {done.stderr.strip()}")
+    return done.stdout
+
+
+@contextmanager
+def mousepad(env: dict[str, str], text_file: Path) -> Iterator[None]:
+    """mousepad showing ``text_file``, moved and sized to ``WINDOW`` and active."""
+    app = subprocess.Popen(
+        [require("mousepad"), str(text_file)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        window = xdotool(env, "search", "--sync", "--onlyvisible", "--class", "mousepad").split()[0]
+        x, y, w, h = (str(v) for v in WINDOW)
+        xdotool(env, "windowmove", "--sync", window, x, y, "windowsize", "--sync", window, w, h)
+        xdotool(env, "windowactivate", "--sync", window)
+        yield
+    finally:
+        app.terminate()
+        app.wait(10)
+
+
+def click_points(count: int) -> list[tuple[int, int]]:
+    left, top, right, bottom = TEXT_MARGINS
+    x0, y0, w, h = WINDOW
+    rng = random.Random(11)
+    xs = (x0 + left, x0 + w - right)
+    ys = (y0 + top, y0 + h - bottom)
+    return [(rng.randint(*xs), rng.randint(*ys)) for _ in range(count)]
+
+
+def click_all(env: dict[str, str], points: list[tuple[int, int]]) -> None:
+    """One xdotool process for all clicks, chained, ``CLICK_GAP_S`` apart."""
+    args: list[str] = []
+    for x, y in points:
+        args += ["mousemove", str(x), str(y), "click", "1", "sleep", str(CLICK_GAP_S)]
+    xdotool(env, *args, timeout=len(points) * CLICK_GAP_S * 4 + 30)
+
+
+# -- the recorder ------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def recorder(env: dict[str, str], out: Path, log: Path) -> Iterator[subprocess.Popen[str]]:
+    """``vsop record`` in a subprocess, from the moment it printed the recording folder, i.e. listens.
+
+    Leaving the block normally stops it with SIGTERM and expects exit code 0; on an error it is killed.
+    """
+    argv = [sys.executable, "-m", "generator.cli", "record", "--out", str(out)]
+    with log.open("w") as err:
+        proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=err, text=True)
+    try:
+        _wait_for_first_line(proc, log)
+        yield proc
+        proc.send_signal(signal.SIGTERM)
+        if (code := proc.wait(60)) != 0:
+            raise RuntimeError(f"the recorder exited with {code}: {log.read_text()[-2000:]}")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def _wait_for_first_line(proc: subprocess.Popen[str], log: Path) -> None:
+    assert proc.stdout is not None
+    ready, _, _ = select.select([proc.stdout], [], [], START_TIMEOUT_S)
+    if not (ready and proc.stdout.readline().strip()):
+        raise RuntimeError(
+            f"the recorder did not start in {START_TIMEOUT_S:.0f} s: {log.read_text()[-2000:]}"
+        )
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the process, all threads, from /proc/PID/stat."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) ", field 3 (state) comes first
+    utime, stime = int(fields[11]), int(fields[12])
+    return (utime + stime) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_percent(pid: int, work: Callable[[], None]) -> float:
+    """CPU use of ``pid`` while ``work()`` runs, in percent of one core."""
+    cpu0, wall0 = cpu_seconds(pid), time.monotonic()
+    work()
+    cpu1, wall1 = cpu_seconds(pid), time.monotonic()
+    return 100.0 * (cpu1 - cpu0) / (wall1 - wall0)
+
+
+def presses_written(rec: Path) -> list[str]:
+    """Frame files of the mouse_press events in events.jsonl so far (a half-written last line is skipped)."""
+    frames = []
+    for raw in (rec / EVENTS_FILE).read_bytes().splitlines(keepends=True):
+        if not raw.endswith(b"\n"):
+            break
+        event = json.loads(raw)
+        if event.get("type") == "mouse_press":
+            frames.append((event.get("frame") or {}).get("file", ""))
+    return frames
+
+
+def wait_until_written(rec: Path, presses: int, timeout: float) -> None:
+    """Until ``presses`` mouse_press events are in events.jsonl and their frames are on disk."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        frames = presses_written(rec)
+        if len(frames) >= presses and all((rec / FRAMES_DIR / f).is_file() for f in set(frames)):
+            return
+        time.sleep(0.05)
+    raise RuntimeError(
+        f"{rec}: {len(presses_written(rec))} of {presses} presses recorded after {timeout:.0f} s"
+    )
+
+
+# -- measurements ------------------------------------------------------------------------------------------
+
+
+def raw_grab_ms(display: str, count: int) -> tuple[float, ...]:
+    """mss grabs of the whole 1920x1080 monitor, after one warm-up grab."""
+    times = []
+    with mss.MSS(display=display) as sct:
+        monitor = sct.monitors[1]
+        sct.grab(monitor)
+        for _ in range(count):
+            start = time.perf_counter()
+            sct.grab(monitor)
+            times.append((time.perf_counter() - start) * 1000)
+    return tuple(times)
+
+
+def latencies_ms(rec: Path) -> tuple[int, tuple[float, ...]]:
+    """Number of presses and press-to-grab latency of each press with a frame."""
+    recording = load_recording(rec)
+    presses = [e for e in recording.events if isinstance(e, MouseButtonEvent) and e.type == "mouse_press"]
+    return len(presses), tuple((e.frame.t - e.t) * 1000 for e in presses if e.frame is not None)
+
+
+def frame_sizes(rec: Path) -> tuple[int, ...]:
+    return tuple(p.stat().st_size for p in sorted((rec / FRAMES_DIR).iterdir()) if p.is_file())
+
+
+def percentile(values: tuple[float, ...], pct: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[pct - 1]
+
+
+def run(clicks: int, tmp: Path) -> Results:
+    text_file, rec, log = tmp / "notes.txt", tmp / "rec", tmp / "recorder.log"
+    text_file.write_text(sample_text(), encoding="utf-8")
+    with VirtualDisplay(WIDTH, HEIGHT) as display, mousepad(app_env(display, tmp), text_file):
+        raw = raw_grab_ms(display.name, RAW_GRABS)
+        with recorder(display.env, rec, log) as proc:
+            time.sleep(SETTLE_S)
+            idle = cpu_percent(proc.pid, lambda: time.sleep(IDLE_S))
+            points = click_points(clicks)
+            clicking = cpu_percent(proc.pid, lambda: _click_and_wait(display.env, points, rec))
+    presses, latency = latencies_ms(rec)
+    return Results(clicks, presses, latency, raw, idle, clicking, frame_sizes(rec))
+
+
+def _click_and_wait(env: dict[str, str], points: list[tuple[int, int]], rec: Path) -> None:
+    click_all(env, points)
+    wait_until_written(rec, len(points), timeout=60.0)
+
+
+# -- report ------------------------------------------------------------------------------------------------
+
+
+def summary(r: Results) -> dict[str, float]:
+    raw95 = percentile(r.raw_grab_ms, 95)
+    return {
+        "latency_p50_ms": percentile(r.latency_ms, 50),
+        "latency_p95_ms": percentile(r.latency_ms, 95),
+        "latency_max_ms": max(r.latency_ms),
+        "latency_p95_limit_ms": 2 * raw95 + 10,
+        "raw_grab_p50_ms": percentile(r.raw_grab_ms, 50),
+        "raw_grab_p95_ms": raw95,
+        "cpu_idle_pct": r.cpu_idle_pct,
+        "cpu_clicking_pct": r.cpu_clicking_pct,
+        "stored_frames": len(r.frame_bytes),
+        "mean_frame_bytes": statistics.fmean(r.frame_bytes) if r.frame_bytes else 0.0,
+    }
+
+
+def rows(r: Results, m: dict[str, float]) -> list[Row]:
+    limit = m["latency_p95_limit_ms"]
+    return [
+        Row("press-to-grab latency p50", f"{m['latency_p50_ms']:.1f} ms", "", None),
+        Row("press-to-grab latency p95", f"{m['latency_p95_ms']:.1f} ms",
+            f"<= 2 x raw p95 + 10 ms = {limit:.1f} ms", m["latency_p95_ms"] <= limit),
+        Row("press-to-grab latency max", f"{m['latency_max_ms']:.1f} ms", "", None),
+        Row("raw mss grab p50/p95", f"{m['raw_grab_p50_ms']:.1f} / {m['raw_grab_p95_ms']:.1f} ms", "", None),
+        Row("recorder CPU, idle", f"{r.cpu_idle_pct:.2f} % of one core", "< 2 %", r.cpu_idle_pct < 2.0),
+        Row("recorder CPU, clicking", f"{r.cpu_clicking_pct:.1f} % of one core", "", None),
+        Row("presses recorded / with a frame", f"{r.presses} / {len(r.latency_ms)} of {r.clicks}", "", None),
+        Row("stored frames", f"{len(r.frame_bytes)}", "", None),
+        Row("mean bytes per stored frame", f"{m['mean_frame_bytes']:,.0f} B", "", None),
+    ]  # fmt: skip
+
+
+def markdown(table: list[Row]) -> str:
+    marks = {True: "yes", False: "**NO**", None: ""}
+    lines = ["| metric | measured | target | ok? |", "|---|---|---|---|"]
+    lines += [f"| {row.metric} | {row.measured} | {row.target} | {marks[row.ok]} |" for row in table]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clicks", type=int, default=200, help="number of clicks (default 200)")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON to this file")
+    args = parser.parse_args(argv)
+    if args.clicks < 2:
+        parser.error("--clicks: at least 2, for percentiles")
+    with tempfile.TemporaryDirectory(prefix="vsop-bench-") as tmp:
+        results = run(args.clicks, Path(tmp))
+    metrics = summary(results)
+    table = rows(results, metrics)
+    print(markdown(table))
+    missed = [row.metric for row in table if row.ok is False]
+    print("\nMissed targets: " + ", ".join(missed) if missed else "\nAll targets met.")
+    if args.json:
+        report = {"rows": [asdict(row) for row in table], "metrics": metrics, "raw": asdict(results)}
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
