@@ -65,7 +65,7 @@ class RecordingWriter:
 
     def write_frame(self, name: str, raw: bytes | bytearray, size: tuple[int, int]) -> None:
         """Encode a BGRX screen grab as PNG under frames/, atomically."""
-        image = Image.frombuffer("RGB", size, bytes(raw), "raw", "BGRX", 0, 1)
+        image = Image.frombuffer("RGB", size, raw, "raw", "BGRX", 0, 1)
         atomic_write(
             self.root / FRAMES_DIR / name,
             lambda fh: image.save(fh, format="PNG", compress_level=self.png_level),
