@@ -269,6 +269,8 @@ class _Worker:
         if self.paused:
             return
         char = key.char
+        if char is not None and len(char) == 1 and char.isalpha() and self.windows.caps_lock():
+            char = char.swapcase()  # Caps Lock inverts the case Shift gave
         masked = bool(self.rec.options.no_text and char and not (mods & COMMAND_MODIFIERS))
         if masked:
             char = None

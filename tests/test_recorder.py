@@ -265,3 +265,13 @@ def test_existing_recording_is_never_overwritten(recorder: Start, xdo: Xdo, tmp_
     with pytest.raises(AssertionError, match="already holds a recording"):
         recorder(out=first.out)
     assert (first.out / "events.jsonl").read_bytes() == before
+
+
+def test_caps_lock_gives_the_characters_the_app_receives(recorder: Start, xdo: Xdo, mousepad: App) -> None:
+    rec = recorder()
+    x, y = text_area(mousepad)
+    xdo("mousemove", x, y, "click", "1")
+    xdo("key", "Caps_Lock", "a", "b", "shift+c", "Caps_Lock", "d")
+    keys = wait_for_key(rec, "d")
+    assert rec.signal()[0] == 0
+    assert [k["char"] for k in keys if k["type"] == "key_press" and k["char"]] == ["A", "B", "c", "d"]

@@ -14,4 +14,7 @@ class WindowBackend(Protocol):
     def window_at(self, x: int, y: int) -> WindowInfo | None:
         """The top-level window under the point: the one a click there goes to."""
 
+    def caps_lock(self) -> bool:
+        """True when Caps Lock is on and the input listener's characters do not show it yet (X11)."""
+
     def close(self) -> None: ...

@@ -10,5 +10,8 @@ class Backend:
     def window_at(self, x: int, y: int) -> WindowInfo | None:
         return None
 
+    def caps_lock(self) -> bool:
+        return False
+
     def close(self) -> None:
         pass

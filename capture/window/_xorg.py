@@ -75,5 +75,9 @@ class Backend:
         origin = win.translate_coords(self._root, 0, 0)
         return Rect(-origin.x, -origin.y, geom.width, geom.height)
 
+    def caps_lock(self) -> bool:
+        """pynput's X listener applies Shift but not Caps Lock; read the lock's LED from the server."""
+        return bool(self._d.get_keyboard_control().led_mask & 1)
+
     def close(self) -> None:
         self._d.close()
