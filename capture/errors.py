@@ -26,3 +26,7 @@ class BackendUnavailableError(VsopError):
     """A platform backend (display, screen grabber, window query) cannot be used here."""
 
     exit_code = 4
+
+
+class GuideError(VsopError):
+    """A guide (guide.yml) or a library is missing or invalid."""

@@ -1,0 +1,217 @@
+"""guide.yml: the source of truth of one guide (docs/guide-format.md). Loading validates everything and
+reports each problem with its line; saving is atomic."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any, cast, get_args
+
+import yaml
+
+from capture.errors import GuideError
+from capture.files import atomic_write_text
+from generator.model import Action, Guide, Revision, Step
+
+SCHEMA = 1
+GUIDE_FILE = "guide.yml"
+ACTIONS = frozenset(get_args(Action))
+_STEP_DEFAULTS = {"note": None, "secret": False, "dropped": None, "conf": None, "count": 1}
+_ALWAYS = ("id", "action", "target", "value", "window", "text", "note", "image", "box", "at")
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+class _Flow(list[Any]):
+    """A list written on one line (``box: [x, y, w, h]``)."""
+
+
+_Dumper.add_representer(_Flow, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
+
+
+def dump_guide(guide: Guide) -> str:
+    data: dict[str, Any] = {
+        "schema": SCHEMA,
+        "id": guide.id,
+        "title": guide.title,
+        "stage": guide.stage,
+        "version": guide.version,
+        "purpose": guide.purpose,
+        "prerequisites": list(guide.prerequisites),
+        "recorded": dict(guide.recorded),
+        "steps": [_step_data(s) for s in guide.steps],
+        "revisions": [_revision_data(r) for r in guide.revisions],
+    }
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000)
+
+
+def _revision_data(revision: Revision) -> dict[str, Any]:
+    return {k: v for k, v in dataclasses.asdict(revision).items() if v is not None}
+
+
+def _step_data(step: Step) -> dict[str, Any]:
+    data = {name: getattr(step, name) for name in _ALWAYS}
+    if step.box is not None:
+        data["box"] = _Flow(step.box)
+    for name, default in _STEP_DEFAULTS.items():
+        value = getattr(step, name)
+        if value != default:
+            data[name] = value
+    return data
+
+
+def save_guide(guide: Guide, path: Path) -> None:
+    atomic_write_text(path, dump_guide(guide))
+
+
+def load_guide(path: Path) -> Guide:
+    """Read and validate ``path``; every problem is reported at once as ``file:line: what``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise GuideError(f"{path}: no such guide file") from None
+    except UnicodeDecodeError as exc:
+        raise GuideError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        raise GuideError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
+    checker = _Checker(path, node)
+    guide = checker.guide(data)
+    if checker.problems:
+        raise GuideError("\n".join(checker.problems))
+    assert guide is not None
+    return guide
+
+
+class _Checker:
+    """Validates loaded YAML against the schema, knowing the line of every value."""
+
+    def __init__(self, path: Path, node: yaml.Node | None) -> None:
+        self.path = path
+        self.lines: dict[tuple[object, ...], int] = {}
+        if node is not None:
+            self._index(node, ())
+        self.problems: list[str] = []
+
+    def _index(self, node: yaml.Node, where: tuple[object, ...]) -> None:
+        self.lines[where] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                path = (*where, key.value)
+                self._index(value, path)
+                self.lines[path] = key.start_mark.line + 1  # "key: value" is reported on the key's line
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                self._index(item, (*where, i))
+
+    def fail(self, where: tuple[object, ...], message: str) -> None:
+        known = (where[:n] for n in range(len(where), -1, -1) if where[:n] in self.lines)
+        line = self.lines[next(known)] if self.lines else None
+        name = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in where).replace(".[", "[")
+        self.problems.append(f"{self.path}:{line}: {name or 'document'}: {message}")
+
+    def get(
+        self, data: dict[str, Any], where: tuple[object, ...], key: str, kind: Any, optional: bool
+    ) -> Any:
+        """``data[key]`` when it has the expected type, else a problem (and None)."""
+        value = data.get(key)
+        if value is None and optional:
+            return None
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool and bool not in kind):
+            expected = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            self.fail((*where, key), f"expected {expected}{' or null' if optional else ''}, found {value!r}")
+            return None
+        return value
+
+    def guide(self, data: Any) -> Guide | None:
+        if not isinstance(data, dict):
+            self.fail((), "expected a mapping with schema, id, title, steps... (see docs/guide-format.md)")
+            return None
+        schema = data.get("schema")
+        if schema != SCHEMA:
+            self.fail(("schema",), f"expected {SCHEMA}, found {schema!r} (this vsop reads schema {SCHEMA})")
+        steps = self.get(data, (), "steps", list, optional=True) or []
+        revisions = self.get(data, (), "revisions", list, optional=True) or []
+        guide = Guide(
+            id=self.get(data, (), "id", str, False) or "",
+            title=self.get(data, (), "title", str, False) or "",
+            stage=self.get(data, (), "stage", str, True),
+            version=self.version(data),
+            purpose=self.get(data, (), "purpose", str, True),
+            recorded=self.get(data, (), "recorded", dict, True) or {},
+            steps=[s for i, item in enumerate(steps) if (s := self.step(item, ("steps", i))) is not None],
+            revisions=[r for i, item in enumerate(revisions) if (r := self.revision(item, ("revisions", i)))],
+            prerequisites=[str(p) for p in self.get(data, (), "prerequisites", list, True) or []],
+        )
+        ids = [s.id for s in guide.steps]
+        for i, step_id in enumerate(ids):
+            if step_id in ids[:i]:
+                self.fail(("steps", i, "id"), f"duplicate step id {step_id!r}; each step needs its own id")
+        return guide
+
+    def version(self, data: dict[str, Any]) -> str:
+        version = str(data.get("version", ""))
+        parts = version.split(".")
+        if len(parts) != 3 or not all(p.isdigit() for p in parts):
+            self.fail(("version",), f"expected a version like 1.2.0, found {data.get('version')!r}")
+        return version
+
+    def step(self, item: Any, where: tuple[object, ...]) -> Step | None:
+        if not isinstance(item, dict):
+            self.fail(where, f"expected a step mapping (id, action, text...), found {item!r}")
+            return None
+        action = item.get("action")
+        if action not in ACTIONS:
+            self.fail((*where, "action"), f"expected one of {', '.join(sorted(ACTIONS))}, found {action!r}")
+        box = self.get(item, where, "box", list, True)
+        if box is not None and not (len(box) == 4 and all(type(v) is int for v in box)):
+            self.fail((*where, "box"), f"expected [x, y, width, height] in integers or null, found {box!r}")
+            box = None
+        return Step(
+            id=self.get(item, where, "id", str, False) or "",
+            action=cast(Action, action if action in ACTIONS else "click"),  # a bad one is reported above
+            target=self.text(item, where, "target"),
+            value=self.text(item, where, "value"),
+            window=self.get(item, where, "window", str, True),
+            text=self.get(item, where, "text", str, False) or "",
+            note=self.get(item, where, "note", str, True),
+            image=self.image(item, where),
+            box=(box[0], box[1], box[2], box[3]) if box else None,
+            at=float(self.get(item, where, "at", (int, float), True) or 0.0),
+            secret=bool(self.get(item, where, "secret", bool, True)),
+            dropped=self.get(item, where, "dropped", str, True),
+            conf=self.get(item, where, "conf", (int, float), True),
+            count=self.get(item, where, "count", int, True) or 1,
+        )
+
+    def text(self, item: dict[str, Any], where: tuple[object, ...], key: str) -> str | None:
+        value = item.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)  # a typed number such as 42 stays text
+        result: str | None = self.get(item, where, key, str, True)
+        return result
+
+    def image(self, item: dict[str, Any], where: tuple[object, ...]) -> str | None:
+        image: str | None = self.get(item, where, "image", str, True)
+        if image is not None and (image.startswith(("/", "\\")) or ".." in Path(image).parts or ":" in image):
+            self.fail((*where, "image"), f"expected a path inside the guide folder, found {image!r}")
+            return None
+        return image
+
+    def revision(self, item: Any, where: tuple[object, ...]) -> Revision | None:
+        if not isinstance(item, dict):
+            self.fail(where, f"expected a revision mapping (version, date, summary), found {item!r}")
+            return None
+        date = item.get("date")
+        return Revision(
+            version=str(item.get("version", "")),
+            date=str(date) if date is not None else "",
+            summary=self.get(item, where, "summary", str, False) or "",
+            author=self.get(item, where, "author", str, True),
+        )
