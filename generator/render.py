@@ -1,0 +1,390 @@
+"""Wording and the guide page: the one Jinja Environment of vsop, its Markdown-safe filters, typed contexts.
+
+Templates live in the top-level ``templates/`` folder; they receive frozen dataclasses and never call back
+into code. Output is Markdown for Python-Markdown with pymdownx (MkDocs-Material), so HTML autoescaping is off
+and every text that comes from the screen or the keyboard goes through a filter: ``md`` (prose), ``code``
+(a typed value) or ``keys`` (a key or a combo).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Literal, Protocol, get_args
+from urllib.parse import quote
+
+import jinja2
+import markdown  # type: ignore[import-untyped]
+
+from capture.models import Rect
+from generator.annotate import full_image_name
+from generator.model import Action, Guide, Step
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+ACTIONS = frozenset(get_args(Action))
+
+Vertical = Literal["top", "middle", "bottom"]
+Horizontal = Literal["left", "center", "right"]
+SecretKind = Literal["password", "pin", "code", "secret"]
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """Where a point lies in a window, in thirds: the fallback when OCR found no label to name."""
+
+    vertical: Vertical
+    horizontal: Horizontal
+
+
+@dataclass(frozen=True, slots=True)
+class StepContext:
+    """What ``templates/step.md.j2`` may use. Empty strings are None; ``secret`` is None unless secret."""
+
+    action: Action
+    target: str | None
+    value: str | None
+    window: str | None
+    count: int = 1
+    secret: SecretKind | None = None
+    region: Region | None = None
+    end_target: str | None = None  # drag: the label where the drag ends
+    end_region: Region | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StepView:
+    """One shown step of the guide page; ``number`` counts shown steps only, from 1."""
+
+    number: int
+    text: str
+    alt: str
+    note: str | None
+    image: str | None
+    full_image: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SectionView:
+    window: str | None
+    steps: tuple[StepView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionView:
+    version: str
+    date: str
+    author: str | None
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class GuideContext:
+    """What ``templates/guide.md.j2`` may use. Title, stage, window titles and revisions are plain text;
+    purpose, prerequisites, notes and step texts are Markdown (from vsop's templates or a person)."""
+
+    title: str
+    purpose: str | None
+    stage: str | None
+    version: str
+    prerequisites: tuple[str, ...]
+    sections: tuple[SectionView, ...]
+    revisions: tuple[RevisionView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """Consecutive steps done in one window; the guide page gives each its own heading."""
+
+    window: str | None
+    steps: tuple[Step, ...]
+
+
+class StepLike(Protocol):
+    """What :func:`step_text` reads of a step (a :class:`~generator.model.Step` has all of it)."""
+
+    @property
+    def action(self) -> Action: ...
+    @property
+    def target(self) -> str | None: ...
+    @property
+    def value(self) -> str | None: ...
+    @property
+    def window(self) -> str | None: ...
+    @property
+    def count(self) -> int: ...
+    @property
+    def secret(self) -> bool: ...
+
+
+# Markdown filters ----------------------------------------------------------------------------------------
+
+# Characters every Python-Markdown escapes with a backslash (its default ESCAPED_CHARS, plus `+` which
+# pymdownx.keys adds); the others become character references, which work whatever extensions are on.
+_BACKSLASHED = frozenset("\\`*_{}[]()#+!")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "~": "&#126;", "^": "&#94;"}
+_MARK = re.compile(r"={2,}")  # pymdownx.mark's ==mark==; a single = does nothing anywhere
+_LIST_START = re.compile(r"^(\d+)(?=\.(?:\s|$))|^(?=-(?:[\s-]|$))")  # "1. x", "- x": a list; "---": a rule
+
+
+def md(text: str) -> str:
+    """Text shown as itself in Markdown: one line, HTML and Markdown specials neutralised."""
+    _require_str(text, "md")
+    flat = " ".join(text.split())
+    escaped = "".join("\\" + c if c in _BACKSLASHED else _ENTITIES.get(c, c) for c in flat)
+    escaped = _MARK.sub(lambda m: "&#61;" * len(m[0]), escaped)
+    return _LIST_START.sub(lambda m: (m.group(1) or "") + "\\", escaped, count=1)
+
+
+def code(text: str) -> str:
+    """An inline code span that survives backticks in ``text`` (a longer fence, padded with spaces).
+
+    Markdown shows HTML inside a code span as text and pymdownx.keys does not look inside it; line breaks
+    become spaces because a code span cannot cross lines.
+    """
+    _require_str(text, "code")
+    flat = " ".join(text.splitlines())
+    longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {flat} {fence}" if longest or not flat.strip() else f"{fence}{flat}{fence}"
+
+
+_KEY_NAMES = {
+    **dict.fromkeys(("ctrl", "ctrl_l", "ctrl_r", "control"), "ctrl"),
+    **dict.fromkeys(("alt", "alt_l", "alt_r", "option"), "alt"),
+    **dict.fromkeys(("alt_gr", "altgr"), "altgr"),
+    **dict.fromkeys(("shift", "shift_l", "shift_r"), "shift"),
+    **dict.fromkeys(("cmd", "cmd_l", "cmd_r", "command"), "cmd"),  # pynput's name for the Super/Windows key
+    **dict.fromkeys(("win", "windows"), "windows"),
+    **{name: name for name in ("super", "meta")},
+    **dict.fromkeys(("enter", "return"), "enter"),
+    **dict.fromkeys(("esc", "escape"), "esc"),
+    **dict.fromkeys(("delete", "del"), "delete"),
+    **dict.fromkeys(("insert", "ins"), "insert"),
+    **{name: name for name in ("tab", "backspace", "space", "home", "end", "menu", "clear")},
+    **{f"page_{d}": f"page-{d}" for d in ("up", "down")},
+    **{d: f"arrow-{d}" for d in ("up", "down", "left", "right")},
+    **{f"{k}_lock": f"{k}-lock" for k in ("caps", "num", "scroll")},
+    "print_screen": "print-screen",
+    "pause": "break",
+    "media_play_pause": "media-play-pause",
+    "media_next": "media-next-track",
+    "media_previous": "media-prev-track",
+    **{f"media_volume_{v}": f"volume-{v}" for v in ("up", "down", "mute")},
+    **{f"f{n}": f"f{n}" for n in range(1, 25)},
+}
+_CHAR_NAMES = {
+    " ": "space", "+": "plus", "-": "minus", "=": "equal", ",": "comma", ".": "period", "/": "slash",
+    "\\": "backslash", ";": "semicolon", "'": "single-quote", '"': "double-quote", "`": "grave",
+    "[": "bracket-left", "]": "bracket-right", "{": "brace-left", "}": "brace-right", "|": "bar",
+    ":": "colon", "!": "exclam", "?": "question", "~": "tilde", "_": "underscore", "<": "less",
+    ">": "greater",
+}  # fmt: skip
+
+
+def keys(combo: str) -> str:
+    """A key (``enter``, ``page_down``, ``a``) or a combo (``ctrl+shift+s``) in pymdownx.keys syntax."""
+    _require_str(combo, "keys")
+    return "++" + "+".join(_key_name(k) for k in _split_combo(combo.strip())) + "++"
+
+
+def _split_combo(combo: str) -> list[str]:
+    if len(combo) <= 1:
+        return [combo]
+    if combo.endswith("++"):
+        return [*combo[:-2].split("+"), "+"]
+    return combo.split("+")
+
+
+def _key_name(key: str) -> str:
+    if len(key) == 1 and key.isascii() and key.isalnum():
+        return key.lower()
+    if len(key) == 1:
+        return _CHAR_NAMES.get(key) or _quoted(key)
+    return _KEY_NAMES.get(key.lower().replace("-", "_")) or _quoted(key)
+
+
+def _quoted(text: str) -> str:
+    r"""A pymdownx.keys free-text key ``"..."``: it splits on ``+`` and unescapes ``\x`` and entities."""
+    body = html.escape(text, quote=False)
+    return '"' + re.sub(r'([\\"+])', r"\\\1", body) + '"'
+
+
+def url(path: str) -> str:
+    """A relative path as a Markdown link target (spaces and parentheses would end it)."""
+    _require_str(path, "url")
+    return quote(path, safe="/")
+
+
+def _require_str(value: object, name: str) -> None:
+    if not isinstance(value, str):
+        raise TypeError(
+            f"filter {name}: expected a string, got {value!r} (guard optional values in the template)"
+        )
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The one Jinja Environment of vsop (Markdown output: no HTML autoescape, strict undefined)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(md=md, code=code, keys=keys, url=url)
+    return env
+
+
+# Step sentences ------------------------------------------------------------------------------------------
+
+_PASSWORD = re.compile(r"pass(word|wort|phrase|code)?\b|mot de passe|contrase|kennwort", re.IGNORECASE)
+_PIN = re.compile(r"\bpin\b", re.IGNORECASE)
+_CODE = re.compile(r"\b(cvv|cvc|cvv2|otp|tan)\b|code", re.IGNORECASE)
+
+
+def secret_kind(target: str | None) -> SecretKind:
+    """Which secret a field holds, judged by its label, so the sentence can say "your password"."""
+    if target and _PASSWORD.search(target):
+        return "password"
+    if target and _PIN.search(target):
+        return "pin"
+    if target and _CODE.search(target):
+        return "code"
+    return "secret"
+
+
+def region_of(point: tuple[int, int], rect: Rect) -> Region:
+    """The third of ``rect`` (vertically and horizontally) that ``point`` falls in; outside points clamp."""
+    x, y = point
+    col = min(2, max(0, (x - rect.left) * 3 // max(1, rect.width)))
+    row = min(2, max(0, (y - rect.top) * 3 // max(1, rect.height)))
+    horizontal: tuple[Horizontal, ...] = ("left", "center", "right")
+    vertical: tuple[Vertical, ...] = ("top", "middle", "bottom")
+    return Region(vertical[row], horizontal[col])
+
+
+def step_context(
+    step: StepLike,
+    end_target: str | None = None,
+    region: Region | None = None,
+    end_region: Region | None = None,
+) -> StepContext:
+    return StepContext(
+        action=step.action,
+        target=_text_or_none(step.target),
+        value=None if step.secret else _text_or_none(step.value, strip=False),
+        window=_text_or_none(step.window),
+        count=step.count,
+        secret=secret_kind(step.target) if step.secret else None,
+        region=region,
+        end_target=_text_or_none(end_target),
+        end_region=end_region,
+    )
+
+
+def step_text(
+    step: StepLike,
+    end_target: str | None = None,
+    region: Region | None = None,
+    end_region: Region | None = None,
+) -> str:
+    """The sentence of one step ("Click **Save lead**.") from ``templates/step.md.j2``.
+
+    ``end_target`` (the label where a drag ended) and ``end_region`` say where a drag went; ``region`` (see
+    :func:`region_of`) names where an unlabelled pointer step was. A secret value is never shown.
+    """
+    if step.action not in ACTIONS:
+        raise ValueError(f"step action {step.action!r}: expected one of {', '.join(sorted(ACTIONS))}")
+    ctx = step_context(step, end_target, region, end_region)
+    return environment().get_template("step.md.j2").render(s=ctx).strip()
+
+
+def _text_or_none(text: str | None, *, strip: bool = True) -> str | None:
+    if text is None or not text.strip():
+        return None
+    return text.strip() if strip else text
+
+
+# The guide page ------------------------------------------------------------------------------------------
+
+
+def sections_by_window(steps: Sequence[Step]) -> list[Section]:
+    """Shown steps grouped by window: a new section wherever the window changes (a step with no window
+    stays in the current section). Dropped steps are left out."""
+    sections: list[Section] = []
+    for step in steps:
+        if step.dropped is not None:
+            continue
+        if sections and step.window in (None, sections[-1].window):
+            sections[-1] = Section(sections[-1].window, (*sections[-1].steps, step))
+        else:
+            sections.append(Section(step.window, (step,)))
+    return sections
+
+
+def guide_markdown(guide: Guide, sections: Sequence[Section] | None = None, *, enlarge: bool = True) -> str:
+    """The guide page (``templates/guide.md.j2``). ``sections`` defaults to :func:`sections_by_window`;
+    with ``enlarge`` each image links to its full frame (``<image>-full.png``, see annotate)."""
+    chosen = sections_by_window(guide.steps) if sections is None else sections
+    ctx = GuideContext(
+        title=guide.title,
+        purpose=_text_or_none(guide.purpose),
+        stage=_text_or_none(guide.stage),
+        version=guide.version,
+        prerequisites=tuple(p.strip() for p in guide.prerequisites if p.strip()),
+        sections=_section_views(chosen, enlarge),
+        revisions=tuple(RevisionView(r.version, r.date, r.author, r.summary) for r in guide.revisions),
+    )
+    return environment().get_template("guide.md.j2").render(guide=ctx)
+
+
+def _section_views(sections: Sequence[Section], enlarge: bool) -> tuple[SectionView, ...]:
+    views: list[SectionView] = []
+    number = 0
+    for section in sections:
+        steps: list[StepView] = []
+        for step in section.steps:
+            number += 1
+            steps.append(_step_view(number, step, enlarge))
+        views.append(SectionView(_text_or_none(section.window), tuple(steps)))
+    return tuple(views)
+
+
+def _step_view(number: int, step: Step, enlarge: bool) -> StepView:
+    image = step.image or None
+    return StepView(
+        number=number,
+        text=step.text.strip(),
+        alt=plain_text(step.text).removesuffix("."),
+        note=_text_or_none(step.note),
+        image=image,
+        full_image=full_image_name(image) if image and enlarge else None,
+    )
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain_text(markdown_text: str) -> str:
+    """What a Markdown sentence reads as, without markup ("Click Save lead.", "Press Ctrl+S.").
+
+    Rendered with Python-Markdown rather than stripped by pattern so an edited step text is read the way
+    the site will show it.
+    """
+    parser = _TextOnly()
+    parser.feed(markdown.markdown(markdown_text, extensions=["pymdownx.keys"]))
+    parser.close()
+    return " ".join("".join(parser.parts).split())
