@@ -62,11 +62,22 @@ def annotate(
         rgb = source.convert("RGB")
     for redaction in redactions:
         blur(rgb, redaction.box)
-    image = to_palette(rgb)
-    highlight(image, point, box, end)
-    save_png(image.crop(crop_box(image.size, focus(point, box, end))), out)
+    left, top, right, bottom = crop_box(rgb.size, focus(point, box, end))
+    step = to_palette(rgb.crop((left, top, right, bottom)))  # quantising the crop alone is ~4x faster
+    highlight(step, _moved(point, left, top), _moved_rect(box, left, top), _moved(end, left, top))
+    save_png(step, out)
     if full_out is not None:
+        image = to_palette(rgb)
+        highlight(image, point, box, end)
         save_png(image, full_out)
+
+
+def _moved(point: Point | None, left: int, top: int) -> Point | None:
+    return None if point is None else (point[0] - left, point[1] - top)
+
+
+def _moved_rect(rect: Rect | None, left: int, top: int) -> Rect | None:
+    return None if rect is None else Rect(rect.left - left, rect.top - top, rect.width, rect.height)
 
 
 def blur(image: Image.Image, rect: Rect, pad: int = 2) -> None:

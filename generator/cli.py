@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from capture import __version__
 from capture.cli import record
 from capture.errors import VsopError
+
+
+@contextmanager
+def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    """A progress callback ``(stage, done, total)`` drawn with rich on stderr (hidden when not a terminal)."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield report
 
 
 @click.group()
@@ -18,6 +38,24 @@ def cli() -> None:
 
 
 cli.add_command(record)
+
+
+@cli.command()
+@click.argument("recording", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--library", "-l", required=True, type=click.Path(file_okay=False, path_type=Path), help="Library folder."
+)
+@click.option("--title", help="Title of the guide (default: the recording's title).")
+@click.option("--stage", help="Value-stream stage id of the guide.")
+@click.option("--no-redact", is_flag=True, help="Do not blur e-mail addresses, phone, card and IBAN numbers.")
+def generate(recording: Path, library: Path, title: str | None, stage: str | None, no_redact: bool) -> None:
+    """Turn RECORDING into a step-by-step guide in the library; prints the guide's folder."""
+    from generator.generate import Options
+    from generator.generate import generate as run
+
+    with progress_bar() as report:
+        folder = run(recording, library, Options(title, stage, not no_redact), report)
+    click.echo(str(folder))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -217,9 +217,12 @@ class _Segmenter:
         if event.window is None:
             return
         previous, self.window = self.window, event.window
-        if previous is not None and _same_window(previous, event.window):
-            return
+        if previous is None or _same_window(previous, event.window):
+            return  # the first window seen, or the same window with a changed title
         self.end_text()
+        click = self.field_click
+        if click is not None and (click.window is None or not _same_window(click.window, event.window)):
+            self.field_click = None  # typing into a window that opened after the click is not typed into it
         last = self.drafts[-1] if self.drafts else None
         if last is not None and last.action == "hotkey" and last.value in SWITCH_KEYS:
             self.drafts[-1] = replace(last, action="switch_window", value=None, window=event.window)

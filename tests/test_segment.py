@@ -208,3 +208,9 @@ def test_masked_typing_keeps_no_value() -> None:
 def test_release_without_press_and_empty_recording() -> None:
     assert Stream().add(MouseButtonEvent("mouse_release", 1.0, 5, 5, "left")).drafts() == []
     assert Stream().drafts() == []
+
+
+def test_typing_after_a_click_that_opened_a_new_window_is_not_typed_into_the_click() -> None:
+    s = Stream().add(WindowEvent(0.0, EDITOR)).click(40, 10)
+    s.add(WindowEvent(s.tick(0.3), WindowInfo("Save As", "Mousepad", None))).type("note.txt")
+    assert summary(s.drafts()) == [("click", None), ("type", "note.txt")]
