@@ -48,13 +48,18 @@ cli.add_command(record)
 @click.option("--title", help="Title of the guide (default: the recording's title).")
 @click.option("--stage", help="Value-stream stage id of the guide.")
 @click.option("--no-redact", is_flag=True, help="Do not blur e-mail addresses, phone, card and IBAN numbers.")
-def generate(recording: Path, library: Path, title: str | None, stage: str | None, no_redact: bool) -> None:
+@click.option(
+    "--full-frames", is_flag=True, help="Also publish each whole screen (click to enlarge); slower."
+)
+def generate(
+    recording: Path, library: Path, title: str | None, stage: str | None, no_redact: bool, full_frames: bool
+) -> None:
     """Turn RECORDING into a step-by-step guide in the library; prints the guide's folder."""
     from generator.generate import Options
     from generator.generate import generate as run
 
     with progress_bar() as report:
-        folder = run(recording, library, Options(title, stage, not no_redact), report)
+        folder = run(recording, library, Options(title, stage, not no_redact, full_frames), report)
     click.echo(str(folder))
 
 
