@@ -5,6 +5,8 @@ DevTools protocol (a CSS selector's box in the page) or by OCR (menus, dialogs, 
 every input is real X input from xdotool: the recorder sees exactly what it would see of a person.
 
 ``python -m generator.sample.driver --record-fixtures tests/fixtures/recordings`` re-records the fixtures.
+``... --record-long tests/fixtures/recordings/long-session`` records the Chromium scenarios one after another
+in one 1920x1080 recording, the long recording of ``bench/generate.py``.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ from generator.sample.scenarios import (
     TypeText,
     WaitFor,
     by_id,
+    page,
+    step,
 )
 
 ACME = Path(__file__).with_name("acme")
@@ -855,6 +859,79 @@ def record_fixtures(target: Path, scenarios: Sequence[Scenario], size: tuple[int
                 chromium.close()
 
 
+# -- a long session: several Chromium scenarios in one recording ---------------------------------------------
+
+# Acme CRM pages a person opens with a click on the top bar: page -> (selector, link text, window title)
+TOPBAR = {
+    "home.html": (".topbar .brand", "Acme CRM", page("Home")),
+    **{
+        name: (f".nav a[href='{name}']", text, page(text))
+        for name, text in [
+            ("leads.html", "Leads"),
+            ("orders.html", "Orders"),
+            ("customers.html", "Customers"),
+            ("quality.html", "Quality"),
+            ("deliveries.html", "Deliveries"),
+        ]
+    },
+}
+SESSION_WINDOW = (40, 30, 1840, 1010)  # Chromium's window for a session on a 1920x1080 screen
+
+
+def session_scenario(scenarios: Sequence[Scenario]) -> Scenario:
+    """Chromium scenarios one after the other as one: before each, a click on the top bar opens its start
+    page (a step of its own), unless the previous scenario ended there."""
+    if not scenarios:
+        raise DriverError("a session needs at least one Chromium scenario")
+    actions: list[Input] = []
+    steps = []
+    titles: list[str] = []
+    here: str | None = None  # title of the page the previous scenario ended on
+    for scenario in scenarios:
+        if scenario.app != "chromium" or scenario.start is None:
+            raise DriverError(f"{scenario.id}: a session holds Chromium scenarios only")
+        start = TOPBAR.get(scenario.start)
+        if here is not None:
+            if start is None:
+                raise DriverError(f"{scenario.id}: {scenario.start} has no link on the top bar")
+            if here != start[2]:
+                actions += [Click(start[0]), WaitFor(title=start[2])]
+                steps.append(step("click", start[1]))
+                titles.append(start[2])
+        actions += scenario.actions
+        steps += scenario.steps
+        titles += scenario.titles
+        waited = [a.title for a in scenario.actions if isinstance(a, WaitFor) and a.title]
+        here = waited[-1] if waited else start[2] if start else None
+    first = scenarios[0]
+    return Scenario(
+        id="long-session",
+        title="Work through Acme CRM from sign-in to delivery",
+        stage=first.stage,
+        app="chromium",
+        start=first.start,
+        actions=tuple(actions),
+        steps=tuple(steps),
+        titles=tuple(dict.fromkeys(titles)),
+    )
+
+
+def record_session(target: Path, scenarios: Sequence[Scenario], size: tuple[int, int] = (1920, 1080)) -> None:
+    """Record the scenarios in one recording, one Chromium on a fresh display, and store it as ``target``."""
+    combined = session_scenario(scenarios)
+    with VirtualDisplay(*size) as display, tempfile.TemporaryDirectory(prefix="vsop-session-") as scratch:
+        chromium = Chromium(display, SESSION_WINDOW).start(combined.start or "home.html")
+        try:
+            path = record_scenario(combined, display, Path(scratch) / combined.id, chromium)
+        finally:
+            chromium.close()
+        missing = problems(load_recording(path), combined)
+        if missing:
+            raise DriverError(f"{combined.id}: the recording is incomplete: {'; '.join(missing)}")
+        store(path, target)
+    click.echo(f"{combined.id}: {target} ({len(combined.steps)} steps)")
+
+
 def store(recording: Path, destination: Path) -> None:
     (recording / ".lock").unlink(missing_ok=True)
     if destination.exists():
@@ -868,14 +945,25 @@ def store(recording: Path, destination: Path) -> None:
     "--record-fixtures",
     "target",
     type=click.Path(file_okay=False, path_type=Path),
-    required=True,
     help="Folder to store one recording per scenario in (e.g. tests/fixtures/recordings).",
 )
+@click.option(
+    "--record-long",
+    "long_target",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to store ONE 1920x1080 recording of all Chromium scenarios in, one after the other "
+    "(e.g. tests/fixtures/recordings/long-session).",
+)
 @click.option("--scenario", "ids", multiple=True, help="Record only this scenario id (repeatable).")
-def cli(target: Path, ids: tuple[str, ...]) -> None:
+def cli(target: Path | None, long_target: Path | None, ids: tuple[str, ...]) -> None:
     """Perform the sample scenarios for real on a private X display and store their recordings."""
+    if target is None and long_target is None:
+        raise click.UsageError("give --record-fixtures DIR or --record-long DIR")
     scenarios = [by_id(i) for i in ids] if ids else list(SCENARIOS)
-    record_fixtures(target, scenarios)
+    if target is not None:
+        record_fixtures(target, scenarios)
+    if long_target is not None:
+        record_session(long_target, [s for s in scenarios if s.app == "chromium"])
 
 
 def main(argv: list[str] | None = None) -> int:
