@@ -9,7 +9,16 @@ from typing import Literal
 from capture.models import FrameRef, Rect, WindowInfo
 
 Action = Literal[
-    "click", "double_click", "right_click", "drag", "type", "key", "hotkey", "scroll", "switch_window", "capture"
+    "click",
+    "double_click",
+    "right_click",
+    "drag",
+    "type",
+    "key",
+    "hotkey",
+    "scroll",
+    "switch_window",
+    "capture",
 ]
 POINTER_ACTIONS = frozenset({"click", "double_click", "right_click", "drag", "capture"})
 

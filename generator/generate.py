@@ -1,0 +1,279 @@
+"""``vsop generate``: a recording becomes a guide folder (guide.yml, guide.md, images/) in a library.
+
+segment -> OCR crops of every step in one batch -> labels and secrets -> redactions -> annotated images ->
+step sentences -> guide.yml, written into a temp folder and renamed into place.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from capture import load_recording
+from capture.errors import GuideError
+from capture.models import FrameRef, Recording, Rect
+from generator.annotate import annotate, view_box
+from generator.guidefile import GUIDE_FILE, save_guide
+from generator.label import Kind, crop_around, find_label, is_secret_label, looks_masked
+from generator.library import GUIDES_DIR, unique_slug
+from generator.model import Draft, Guide, Label, Redaction, Revision, Step, Word
+from generator.ocr import Crop, Ocr
+from generator.redact import find_sensitive
+from generator.render import Region, guide_markdown, region_of, step_text
+from generator.segment import segment
+
+Progress = Callable[[str, int, int], None]
+LABELLED = frozenset({"click", "double_click", "right_click", "drag", "type", "capture"})
+CACHE_DIR = ".vsop-cache"
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    title: str | None = None
+    stage: str | None = None
+    redact: bool = True
+    full_frames: bool = False  # also publish each whole screen (click to enlarge); redaction then OCRs it all
+
+
+@dataclass(frozen=True, slots=True)
+class _Shot:
+    """Where a draft's point lies on its frame, in frame pixels."""
+
+    path: Path
+    size: tuple[int, int]
+    point: tuple[int, int]
+    end: tuple[int, int] | None
+
+
+@dataclass(slots=True)
+class _Work:
+    draft: Draft
+    shot: _Shot | None
+    label: Label | None = None
+    end_label: Label | None = None
+    secret: bool = False
+    redactions: tuple[Redaction, ...] = ()
+
+
+def generate(
+    recording_path: Path, library: Path, options: Options = Options(), progress: Progress | None = None
+) -> Path:
+    """Write a new guide for the recording into ``library``; returns the guide folder."""
+    report = progress or (lambda stage, done, total: None)
+    recording = load_recording(recording_path)
+    drafts = segment(recording)
+    if not any(d.dropped is None for d in drafts):
+        raise GuideError(f"{recording_path}: no steps found (nothing was clicked, typed or captured)")
+    work = [_Work(d, _shot(recording, d)) for d in drafts]
+    _label(work, Ocr(cache_dir=library / CACHE_DIR / "ocr"), options, report)
+    title = options.title or recording.meta.title or _default_title(work)
+    slug = unique_slug(library, title)
+    guides = library / GUIDES_DIR
+    guides.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{slug}.", dir=guides))
+    try:
+        stage = options.stage or recording.meta.stage
+        guide = _guide(slug, title, stage, recording, work, staging, options.full_frames, report)
+        save_guide(guide, staging / GUIDE_FILE)
+        (staging / "guide.md").write_text(
+            guide_markdown(guide, enlarge=options.full_frames), encoding="utf-8"
+        )
+        target = guides / slug
+        os.rename(staging, target)  # atomic: the guide appears whole or not at all
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def _shot(recording: Recording, draft: Draft) -> _Shot | None:
+    frame, point = draft.frame, draft.point
+    if frame is None or point is None or draft.action not in LABELLED:
+        return None
+    path = recording.frame_path(frame)
+    try:
+        with Image.open(path) as image:
+            size = image.size
+            image.verify()  # checks every chunk without decoding: a truncated frame is caught here
+    except (OSError, SyntaxError, UnidentifiedImageError):
+        return None  # a truncated or missing frame: the step keeps its text, without a screenshot
+    return _Shot(
+        path,
+        size,
+        _local(recording, frame, point),
+        _local(recording, frame, draft.end) if draft.end else None,
+    )
+
+
+def _local(recording: Recording, frame: FrameRef, point: tuple[int, int]) -> tuple[int, int]:
+    monitor = next((m for m in recording.meta.monitors if m.index == frame.monitor), None)
+    if monitor is None:
+        return point
+    return (
+        round((point[0] - monitor.rect.left) * monitor.scale),
+        round((point[1] - monitor.rect.top) * monitor.scale),
+    )
+
+
+def _label(work: list[_Work], ocr: Ocr, options: Options, report: Progress) -> None:
+    """OCR around every step's point in one batch and read labels and secrets; then, to redact, OCR what
+    each published image will show (it depends on the label's box) in a second batch."""
+    shots = [item for item in work if item.shot is not None]
+    crops = [crop for item in shots for crop in _label_crops(item)]
+    words = _ocr(ocr, crops, "Reading screens", report)
+    for item in shots:
+        _read_label(item, words)
+    if not options.redact:
+        return
+    views = {id(item): _view_crop(item, options.full_frames) for item in shots}
+    seen = _ocr(ocr, list(views.values()), "Looking for personal data", report)
+    for item in shots:
+        found = seen[views[id(item)]] + words[_label_crops(item)[0]]
+        item.redactions = tuple(dict.fromkeys(find_sensitive(found)))
+
+
+def _ocr(ocr: Ocr, crops: list[Crop], stage: str, report: Progress) -> dict[Crop, list[Word]]:
+    unique = list(dict.fromkeys(crops))
+    report(stage, 0, len(unique))
+    results = dict(zip(unique, ocr.read(unique), strict=True))
+    report(stage, len(unique), len(unique))
+    return results
+
+
+def _label_crops(item: _Work) -> list[Crop]:
+    shot = item.shot
+    assert shot is not None
+    kind: Kind = "field" if item.draft.action == "type" else "pointer"
+    crops = [Crop(shot.path, crop_around(shot.point, shot.size, kind))]
+    if shot.end is not None:
+        crops.append(Crop(shot.path, crop_around(shot.end, shot.size, "pointer")))
+    return crops
+
+
+def _read_label(item: _Work, words: dict[Crop, list[Word]]) -> None:
+    shot = item.shot
+    assert shot is not None
+    crops = _label_crops(item)
+    field = item.draft.action == "type"
+    around = words[crops[0]]
+    item.label = find_label(around, shot.point, "field" if field else "pointer")
+    if shot.end is not None:
+        item.end_label = find_label(words[crops[1]], shot.end, "pointer")
+    if field:
+        near = [w for w in around if _near(w.box, shot.point, 200)]
+        item.secret = (item.label is not None and is_secret_label(item.label.text)) or looks_masked(near)
+
+
+def _view_crop(item: _Work, full_frame: bool) -> Crop:
+    shot = item.shot
+    assert shot is not None
+    if full_frame:
+        return Crop(shot.path, Rect(0, 0, *shot.size))
+    box = item.label.box if item.label is not None else None
+    return Crop(shot.path, view_box(shot.size, shot.point, box, shot.end))
+
+
+def _near(box: Rect, point: tuple[int, int], px: int) -> bool:
+    return abs(box.left + box.width / 2 - point[0]) <= px and abs(box.top + box.height / 2 - point[1]) <= 40
+
+
+def _default_title(work: Sequence[_Work]) -> str:
+    for item in work:
+        window = item.draft.window
+        if window is not None and window.title:
+            return f"Work in {window.title}"
+    return "Recorded procedure"
+
+
+def _guide(
+    slug: str,
+    title: str,
+    stage: str | None,
+    recording: Recording,
+    work: list[_Work],
+    folder: Path,
+    full_frames: bool,
+    report: Progress,
+) -> Guide:
+    ids: set[str] = set()
+    steps = [_step(item, _new_id(ids)) for item in work]
+    images = folder / "images"
+    images.mkdir()
+    shots = [(step, item) for step, item in zip(steps, work, strict=True) if item.shot is not None]
+    done = 0
+    report("Drawing screenshots", 0, len(shots))
+
+    def draw(pair: tuple[Step, _Work]) -> None:
+        step, item = pair
+        shot = item.shot
+        assert shot is not None
+        box = item.label.box if item.label is not None else None
+        out = images / f"{step.id}.png"
+        full = images / f"{step.id}-full.png" if full_frames else None
+        annotate(shot.path, shot.point, box, shot.end, item.redactions, out, full)
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        for _ in pool.map(draw, shots):
+            done += 1
+            report("Drawing screenshots", done, len(shots))
+    for step, _item in shots:
+        step.image = f"images/{step.id}.png"
+    last = max((w.draft.t + w.draft.duration for w in work), default=0.0)
+    return Guide(
+        id=slug,
+        title=title,
+        stage=stage,
+        version="1.0.0",
+        purpose=None,
+        recorded={
+            "recording": str(recording.path),
+            "started": recording.meta.started,
+            "duration_s": round(last, 1),
+        },
+        steps=steps,
+        revisions=[Revision("1.0.0", date.today().isoformat(), "Recorded")],
+    )
+
+
+def _step(item: _Work, step_id: str) -> Step:
+    draft, label = item.draft, item.label
+    value = None if item.secret else draft.value
+    step = Step(
+        id=step_id,
+        action=draft.action,
+        target=label.text if label is not None else None,
+        value=value,
+        window=draft.window.title if draft.window is not None else None,
+        text="",
+        box=(label.box.left, label.box.top, label.box.width, label.box.height) if label is not None else None,
+        at=round(draft.t, 2),
+        secret=item.secret,
+        dropped=draft.dropped,
+        conf=round(label.conf, 1) if label is not None else None,
+        count=draft.count,
+    )
+    return replace(step, text=step_text(step, item.end_label.text if item.end_label else None, _region(item)))
+
+
+def _region(item: _Work) -> Region | None:
+    """Where in its window the step's point is, for a step whose target OCR could not read."""
+    window, point = item.draft.window, item.draft.point
+    if window is None or window.rect is None or point is None:
+        return None
+    return region_of(point, window.rect)
+
+
+def _new_id(taken: set[str]) -> str:
+    while (step_id := f"s-{secrets.token_hex(2)}") in taken:
+        pass
+    taken.add(step_id)
+    return step_id

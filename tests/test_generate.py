@@ -1,0 +1,149 @@
+"""`vsop generate` on real recordings of the sample scenarios (real tesseract), and on bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import markdown
+import pytest
+from PIL import Image
+
+from capture import load_recording
+from capture.errors import RecordingError
+from generator.cli import main
+from generator.generate import Options, generate
+from generator.guidefile import load_guide
+from generator.sample.check import score
+from generator.sample.scenarios import SCENARIOS, by_id
+from tests.conftest import need
+
+FIXTURES = Path(__file__).parent / "fixtures" / "recordings"
+RECORDED = [s.id for s in SCENARIOS if (FIXTURES / s.id).is_dir()]
+
+pytestmark = pytest.mark.ocr
+
+
+@pytest.fixture(autouse=True)
+def _tesseract() -> None:
+    need("tesseract")
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One library with a guide per recorded scenario (generated once; the OCR cache is shared)."""
+    need("tesseract")
+    lib = tmp_path_factory.mktemp("lib")
+    for scenario_id in RECORDED:
+        generate(FIXTURES / scenario_id, lib, Options(title=scenario_id))
+    return lib
+
+
+def test_there_are_enough_recorded_scenarios() -> None:
+    assert len(RECORDED) >= 5
+    assert sum(len(by_id(s).steps) for s in RECORDED) >= 40
+
+
+@pytest.mark.parametrize("scenario_id", RECORDED)
+def test_generated_steps_are_exactly_the_scenarios_steps(library: Path, scenario_id: str) -> None:
+    guide = load_guide(library / "guides" / scenario_id / "guide.yml")
+    result = score(by_id(scenario_id).steps, guide)
+    assert result.diff == (), "\n".join(result.diff)
+
+
+def test_every_step_has_an_image_within_budget(library: Path) -> None:
+    for guide_file in library.glob("guides/*/guide.yml"):
+        guide = load_guide(guide_file)
+        for step in guide.steps:
+            if step.dropped is None and step.action in ("click", "double_click", "right_click", "drag"):
+                assert step.image is not None, f"{guide.id} {step.id} has no image"
+            if step.image:
+                image = guide_file.parent / step.image
+                assert image.stat().st_size <= 150_000
+                with Image.open(image) as picture:
+                    assert picture.width <= 1280 and picture.height <= 800
+
+
+def test_password_is_written_nowhere(library: Path) -> None:
+    password = b"Winter-2025!"
+    typed = "".join(
+        e.char or "" for e in load_recording(FIXTURES / "sign-in").events if e.type == "key_press"
+    )
+    assert password.decode() in typed, "the recording really holds the secret"
+    for path in library.rglob("*"):
+        if path.is_file():
+            assert password not in path.read_bytes(), path
+            assert b"Winter" not in path.read_bytes(), path
+    guide = load_guide(library / "guides" / "sign-in" / "guide.yml")
+    secret = next(s for s in guide.steps if s.secret)
+    assert secret.value is None and secret.text == "Enter your password in **Password**."
+
+
+def test_guide_page_and_cli_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["generate", str(FIXTURES / "new-lead"), "--library", str(tmp_path), "--title", "Lead"]) == 0
+    out = capsys.readouterr().out
+    assert out == f"{tmp_path / 'guides' / 'lead'}\n"
+    page = (tmp_path / "guides" / "lead" / "guide.md").read_text()
+    assert page.startswith("# Lead\n") and "Type `Acme Corp` in **Company name**." in page
+    assert not [p for p in (tmp_path / "guides").iterdir() if p.name.startswith(".")], (
+        "no staging folder left"
+    )
+
+
+def copy(fixture: str, tmp_path: Path) -> Path:
+    target = tmp_path / fixture
+    shutil.copytree(FIXTURES / fixture, target)
+    return target
+
+
+def test_text_from_the_screen_is_escaped_in_the_page(tmp_path: Path) -> None:
+    recording = copy("new-lead", tmp_path)
+    events = recording / "events.jsonl"
+    evil = "<img src=x onerror=alert(1)>"
+    events.write_text(
+        events.read_text().replace("Acme CRM - New Lead", evil).replace("Jane Doe", "<script>x</script>")
+    )
+    folder = generate(recording, tmp_path / "lib", Options(title="Evil"))
+    page = (folder / "guide.md").read_text()
+    assert evil not in page and "<script>" not in page
+    html = markdown.markdown(
+        page, extensions=["pymdownx.keys", "admonition", "attr_list", "md_in_html", "tables"]
+    )
+    assert "<img src=x" not in html and '<img src="x"' not in html and "<script>" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html, "shown as text"
+
+
+def test_empty_recording_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    recording = copy("sign-in", tmp_path)
+    (recording / "events.jsonl").write_text("")
+    assert main(["generate", str(recording), "--library", str(tmp_path / "lib")]) == 1
+    assert "no steps found" in capsys.readouterr().err
+    assert not (tmp_path / "lib" / "guides" / "sign-in").exists()
+
+
+def test_recording_without_frames_gives_steps_without_images(tmp_path: Path) -> None:
+    recording = copy("sign-in", tmp_path)
+    shutil.rmtree(recording / "frames")
+    guide = load_guide(generate(recording, tmp_path / "lib") / "guide.yml")
+    assert [s.action for s in guide.steps] == [s.action for s in by_id("sign-in").steps]
+    assert all(s.image is None for s in guide.steps)
+
+
+def test_truncated_frame_and_killed_recording(tmp_path: Path) -> None:
+    recording = copy("new-lead", tmp_path)
+    frame = sorted((recording / "frames").iterdir())[1]
+    frame.write_bytes(frame.read_bytes()[:500])
+    meta = json.loads((recording / "meta.json").read_text())
+    meta["ended"] = None
+    (recording / "meta.json").write_text(json.dumps(meta))
+    with (recording / "events.jsonl").open("ab") as fh:
+        fh.write(b'{"type":"mouse_press","t":99.0,"x":1')  # what SIGKILL leaves
+    guide = load_guide(generate(recording, tmp_path / "lib") / "guide.yml")
+    assert len(guide.steps) >= len(by_id("new-lead").steps)
+    assert sum(s.image is None for s in guide.steps) >= 1
+
+
+def test_generate_refuses_a_non_recording(tmp_path: Path) -> None:
+    with pytest.raises(RecordingError, match=r"meta\.json"):
+        generate(tmp_path, tmp_path / "lib")
