@@ -65,7 +65,7 @@ class Label:
 
 @dataclass(frozen=True, slots=True)
 class Redaction:
-    """A box in frame pixels to blur in published images, and why (``email``, ``phone``, ``card``, ``iban``)."""
+    """A box in frame pixels to blur in published images, and why (email, phone, card or iban)."""
 
     box: Rect
     reason: str
