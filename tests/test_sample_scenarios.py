@@ -1,5 +1,6 @@
-"""The sample scenarios performed for real (Acme CRM in Chromium, mousepad) while the real recorder runs, and
-the recorded fixtures made from them. Checked at the capture level only: presses, frames, typing, titles."""
+"""The sample scenarios performed for real (Acme CRM in Chromium, mousepad) while the real recorder runs, then
+turned into guides by the real generator (tesseract): the recording (presses, frames, typing, titles) and the
+exact steps are checked. Also the recorded fixtures made from the same scenarios."""
 
 from __future__ import annotations
 
@@ -13,20 +14,21 @@ import pytest
 from capture import load_recording
 from capture.models import KeyEvent, MouseButtonEvent, Recording
 from capture.xvfb import VirtualDisplay
+from generator.generate import generate
+from generator.guidefile import load_guide
+from generator.sample.check import score
 from generator.sample.driver import ACME, Chromium, locate_text, problems, record_scenario, window_titles
 from generator.sample.driver import TextLine as Line
-from generator.sample.scenarios import SCENARIOS, STAGES, ClickText, Press, Scenario, TypeText
+from generator.sample.scenarios import SCENARIOS, STAGES, Press, Scenario, TypeText
 from tests.conftest import chromium_binary, need
 
 FIXTURES = Path(__file__).parent / "fixtures" / "recordings"
 
 
 def marks(scenario: Scenario) -> list[pytest.MarkDecorator]:
-    found = [pytest.mark.gui]
+    found = [pytest.mark.gui, pytest.mark.ocr]
     if scenario.app == "chromium":
         found.append(pytest.mark.browser)
-    if any(isinstance(action, ClickText) for action in scenario.actions):
-        found.append(pytest.mark.ocr)
     return found
 
 
@@ -59,8 +61,7 @@ def test_scenario_performed_for_real_is_recorded(
 ) -> None:
     if scenario.app == "mousepad":
         need("mousepad")
-    if any(isinstance(action, ClickText) for action in scenario.actions):
-        need("tesseract")
+    need("tesseract")
     browser = request.getfixturevalue("chromium") if scenario.app == "chromium" else None
 
     recording = load_recording(record_scenario(scenario, display, tmp_path / "rec", browser))
@@ -74,6 +75,10 @@ def test_scenario_performed_for_real_is_recorded(
         assert text in typed(recording)
     assert set(scenario.titles) <= window_titles(recording)
     assert problems(recording, scenario) == []
+
+    guide = load_guide(generate(recording.path, tmp_path / "lib") / "guide.yml")
+    result = score(scenario.steps, guide)
+    assert result.diff == (), "\n".join(result.diff)
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
