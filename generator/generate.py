@@ -27,7 +27,7 @@ from generator.label import Kind, crop_around, find_label, is_secret_label, look
 from generator.library import GUIDES_DIR, unique_slug
 from generator.model import Draft, Guide, Label, Redaction, Revision, Step, Word
 from generator.ocr import Crop, Ocr
-from generator.redact import find_sensitive
+from generator.redact import find_sensitive, find_typed, typed_pieces
 from generator.render import Region, guide_markdown, region_of, step_text
 from generator.segment import segment
 
@@ -136,9 +136,10 @@ def _label(work: list[_Work], ocr: Ocr, options: Options, report: Progress) -> N
         return
     views = {id(item): _view_crop(item, options.full_frames) for item in shots}
     seen = _ocr(ocr, list(views.values()), "Looking for personal data", report)
+    typed = typed_pieces([w.draft.value for w in work if w.draft.action == "type" and w.draft.value])
     for item in shots:
         found = seen[views[id(item)]] + words[_label_crops(item)[0]]
-        item.redactions = tuple(dict.fromkeys(find_sensitive(found)))
+        item.redactions = tuple(dict.fromkeys(find_sensitive(found) + find_typed(found, typed)))
 
 
 def _ocr(ocr: Ocr, crops: list[Crop], stage: str, report: Progress) -> dict[Crop, list[Word]]:

@@ -170,3 +170,28 @@ def is_phone(text: str) -> bool:
     if text.startswith("0"):
         return bool(re.search(r"[ ()./-]", text)) or 10 <= len(digits) <= 12
     return bool(re.fullmatch(r"\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}", text))
+
+
+def typed_pieces(values: Sequence[str]) -> frozenset[str]:
+    """Pieces of typed text that are personal data (an e-mail, a phone, card or IBAN number), to find again
+    on later screens where OCR reads them only in part: the e-mail itself and its local part, and every group
+    of 3 or more digits of a number."""
+    pieces: set[str] = set()
+    for value in values:
+        for start, end in emails(value):
+            address = value[start:end]
+            pieces |= {address.casefold(), address.split("@")[0].casefold()}
+        for _reason, finder in FINDERS[1:]:
+            for start, end in finder(value):
+                pieces |= {group for group in re.findall(r"\d+", value[start:end]) if len(group) >= 3}
+    return frozenset(pieces)
+
+
+def find_typed(words: Sequence[Word], pieces: frozenset[str]) -> list[Redaction]:
+    """Boxes of the words that show a piece of personal data the person typed."""
+    found = []
+    for word in words:
+        text, digits = word.text.casefold(), re.sub(r"\D", "", word.text)
+        if any((p in digits) if p.isdigit() else (p in text) for p in pieces):
+            found.append(Redaction(word.box, "typed"))
+    return found

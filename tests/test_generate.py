@@ -12,9 +12,11 @@ from PIL import Image
 
 from capture import load_recording
 from capture.errors import RecordingError
+from capture.models import Rect
 from generator.cli import main
 from generator.generate import Options, generate
 from generator.guidefile import load_guide
+from generator.ocr import Crop, Ocr
 from generator.sample.check import score
 from generator.sample.scenarios import SCENARIOS, by_id
 from tests.conftest import need
@@ -147,3 +149,24 @@ def test_truncated_frame_and_killed_recording(tmp_path: Path) -> None:
 def test_generate_refuses_a_non_recording(tmp_path: Path) -> None:
     with pytest.raises(RecordingError, match=r"meta\.json"):
         generate(tmp_path, tmp_path / "lib")
+
+
+def published_text(folder: Path) -> str:
+    """All the text tesseract reads in a guide's published images."""
+    images = sorted((folder / "images").glob("*.png"))
+    sizes = []
+    for image in images:
+        with Image.open(image) as picture:
+            sizes.append(picture.size)
+    crops = [Crop(path, Rect(0, 0, *size)) for path, size in zip(images, sizes, strict=True)]
+    return " ".join(w.text for words in Ocr().read(crops) for w in words)
+
+
+def test_personal_data_on_screen_is_blurred_unless_no_redact(tmp_path: Path) -> None:
+    redacted = generate(FIXTURES / "new-lead", tmp_path / "lib", Options(title="Redacted"))
+    plain = generate(FIXTURES / "new-lead", tmp_path / "lib", Options(title="Plain", redact=False))
+    assert "jane.doe@acme.example" in published_text(plain), (
+        "the e-mail is on screen in the steps after typing"
+    )
+    assert "jane.doe@acme.example" not in published_text(redacted)
+    assert "555" not in published_text(redacted)

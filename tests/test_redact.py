@@ -143,3 +143,17 @@ def test_a_phone_number_right_before_a_card_number() -> None:
 def test_empty() -> None:
     assert find_sensitive([]) == []
     assert find_sensitive([Word(" ", 10.0, Rect(0, 0, 5, 5), 0)]) == []
+
+
+def test_typed_personal_data_is_found_again_where_ocr_reads_it_in_part() -> None:
+    from capture.models import Rect
+    from generator.model import Word
+    from generator.redact import find_typed, typed_pieces
+
+    pieces = typed_pieces(["jane.doe@acme.example", "+1 555 0100", "Acme Corp", "Winter-2025!"])
+    assert pieces == {"jane.doe@acme.example", "jane.doe", "555", "0100"}
+    words = [
+        Word(t, 90.0, Rect(i * 50, 0, 40, 12), 0)
+        for i, t in enumerate(["+1555", "jane.doe@acme.", "Acme", "2025"])
+    ]
+    assert [r.box.left for r in find_typed(words, pieces)] == [0, 50]
