@@ -6,10 +6,10 @@ step sentences -> guide.yml, written into a temp folder and renamed into place.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -20,6 +20,7 @@ from PIL import Image, UnidentifiedImageError
 
 from capture import load_recording
 from capture.errors import GuideError
+from capture.files import temp_path
 from capture.models import FrameRef, Recording, Rect
 from generator.annotate import annotate, view_box
 from generator.guidefile import GUIDE_FILE, save_guide
@@ -31,6 +32,7 @@ from generator.redact import find_sensitive, find_typed, typed_pieces
 from generator.render import Region, guide_markdown, region_of, step_text
 from generator.segment import segment
 
+log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
 LABELLED = frozenset({"click", "double_click", "right_click", "drag", "type", "capture"})
 CACHE_DIR = ".vsop-cache"
@@ -79,7 +81,8 @@ def generate(
     slug = unique_slug(library, title)
     guides = library / GUIDES_DIR
     guides.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{slug}.", dir=guides))
+    staging = temp_path(guides / slug)
+    staging.mkdir()
     try:
         stage = options.stage or recording.meta.stage
         guide = _guide(slug, title, stage, recording, work, staging, options.full_frames, report)
@@ -104,8 +107,9 @@ def _shot(recording: Recording, draft: Draft) -> _Shot | None:
         with Image.open(path) as image:
             size = image.size
             image.verify()  # checks every chunk without decoding: a truncated frame is caught here
-    except (OSError, SyntaxError, UnidentifiedImageError):
-        return None  # a truncated or missing frame: the step keeps its text, without a screenshot
+    except (OSError, SyntaxError, UnidentifiedImageError) as exc:
+        log.warning("%s: unreadable frame (%s); the step keeps its text, without a screenshot", path, exc)
+        return None
     return _Shot(
         path,
         size,
