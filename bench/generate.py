@@ -13,7 +13,8 @@ step's whole frame (no crop, no batching, no cache, tesseract's defaults), then 
 Only that OCR and labelling is timed, against vsop's whole ``generate`` (which also draws the images). The
 baseline's labels are scored too, put in place of vsop's targets. For reference, not against a target: the
 baseline again with OMP_THREAD_LIMIT=1 (how vsop runs tesseract; tesseract's OpenMP threads slow it down
-on 2 cores), and ``generate`` without redaction, which skips the second OCR pass.
+on 2 cores), and ``generate`` without redaction, which skips the second OCR pass. The CPU that other
+processes used meanwhile is reported (Linux): on a busy machine the times mean little.
 
     python bench/generate.py [--runs N] [--json PATH]
 
@@ -31,9 +32,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 # Python puts this file's folder first on the import path, where `import capture` (done by the generator)
 # would find bench/capture.py instead of the capture package.
@@ -61,6 +63,7 @@ TARGET_SPEEDUP = 5.0
 TARGET_IMAGE_KB = 150.0
 KB = 1000
 OMP = "OMP_THREAD_LIMIT"
+T = TypeVar("T")
 QUIET = 0.1  # cores: more CPU than this used by other processes while timing makes the times unreliable
 
 
@@ -106,7 +109,7 @@ class Speed:
     image_bytes: tuple[int, ...]
     vsop: Accuracy  # the long session, as vsop generates it
     baseline: Accuracy  # the same guide with the baseline's labels as targets
-    other_load: float | None  # mean cores that other processes kept busy while timing; None: unknown
+    other_load: tuple[float | None, float | None]  # vsop's runs, the baselines: see other_load()
 
 
 def busy_seconds() -> float | None:
@@ -123,6 +126,16 @@ def own_seconds() -> float:
     """CPU seconds of this process and of its finished children (tesseract)."""
     t = os.times()
     return t.user + t.system + t.children_user + t.children_system
+
+
+def other_load(work: Callable[[], T]) -> tuple[T, float | None]:
+    """``work()``, and the mean number of cores other processes kept busy meanwhile (None: unknown)."""
+    busy, own, start = busy_seconds(), own_seconds(), time.perf_counter()
+    result = work()
+    busy_end, own_end, wall = busy_seconds(), own_seconds(), time.perf_counter() - start
+    if busy is None or busy_end is None:
+        return result, None
+    return result, max(0.0, ((busy_end - busy) - (own_end - own)) / wall)
 
 
 # -- accuracy --------------------------------------------------------------------------------------------
@@ -235,28 +248,34 @@ def with_labels(guide: Guide, targets: Sequence[_Shot | None], labels: Sequence[
 # -- speed -----------------------------------------------------------------------------------------------
 
 
-def speed(recording_path: Path, runs: int, tmp: Path) -> Speed:
-    expected = session_scenario([s for s in SCENARIOS if s.app == "chromium"]).steps
+def vsop_runs(recording: Path, runs: int, tmp: Path) -> tuple[list[tuple[Path, Run]], list[Run]]:
+    """``runs`` cold runs of ``generate``, then as many without redaction; each into a fresh library."""
 
     def cold(options: Options) -> tuple[Path, Run]:
-        return generate_timed(recording_path, Path(tempfile.mkdtemp(dir=tmp)), options)
+        return generate_timed(recording, Path(tempfile.mkdtemp(dir=tmp)), options)
 
-    recording = load_recording(recording_path)
-    targets = shots(recording, segment(recording))
-    busy, own, start = busy_seconds(), own_seconds(), time.perf_counter()
-    timed = [cold(Options()) for _ in range(runs)]
-    no_redact = [cold(Options(redact=False))[1] for _ in range(runs)]
+    return [cold(Options()) for _ in range(runs)], [cold(Options(redact=False))[1] for _ in range(runs)]
+
+
+def baselines(targets: Sequence[_Shot | None]) -> tuple[float, list[Label | None], float]:
+    """The baseline's seconds and labels with tesseract's defaults, and its seconds with one thread."""
     seconds, labels = baseline(targets)
     one_thread, _ = baseline(targets, threads="1")
-    busy_end, own_end, wall = busy_seconds(), own_seconds(), time.perf_counter() - start
-    other = None if busy is None or busy_end is None else ((busy_end - busy) - (own_end - own)) / wall
+    return seconds, labels, one_thread
+
+
+def speed(recording_path: Path, runs: int, tmp: Path) -> Speed:
+    expected = session_scenario([s for s in SCENARIOS if s.app == "chromium"]).steps
+    recording = load_recording(recording_path)
+    targets = shots(recording, segment(recording))
+    (timed, no_redact), vsop_load = other_load(lambda: vsop_runs(recording_path, runs, tmp))
+    (seconds, labels, one_thread), baseline_load = other_load(lambda: baselines(targets))
     folder = timed[-1][0]
     guide = load_guide(folder / GUIDE_FILE)
-    frames = sorted((recording_path / "frames").iterdir())
     monitor = recording.meta.monitors[0].rect
     return Speed(
         size=(monitor.width, monitor.height),
-        frames=len(frames),
+        frames=len(list((recording_path / "frames").iterdir())),
         recording_bytes=sum(p.stat().st_size for p in recording_path.rglob("*") if p.is_file()),
         runs=tuple(run for _, run in timed),
         no_redact_runs=tuple(no_redact),
@@ -268,7 +287,7 @@ def speed(recording_path: Path, runs: int, tmp: Path) -> Speed:
         image_bytes=tuple(p.stat().st_size for p in sorted((folder / "images").glob("*.png"))),
         vsop=scored("long-session", expected, guide),
         baseline=scored("long-session, baseline labels", expected, with_labels(guide, targets, labels)),
-        other_load=None if other is None else max(0.0, other),
+        other_load=(vsop_load, baseline_load),
     )
 
 
@@ -354,10 +373,10 @@ def speed_rows(s: Speed) -> list[Row]:
             max(kb) <= TARGET_IMAGE_KB,
         ),
         Row(
-            "other processes' CPU while timing (mean cores busy)",
-            "unknown" if s.other_load is None else f"{s.other_load:.2f}",
+            "other processes' CPU while timing vsop / the baselines (mean cores busy)",
+            " / ".join("unknown" if load is None else f"{load:.2f}" for load in s.other_load),
             f"< {QUIET} (else the times are not trustworthy)",
-            None if s.other_load is None else s.other_load < QUIET,
+            None if None in s.other_load else all(load < QUIET for load in s.other_load if load is not None),
         ),
         Row(
             "steps right: vsop / naive baseline's labels",
