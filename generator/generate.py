@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
 LABELLED = frozenset({"click", "double_click", "right_click", "drag", "type", "capture"})
 CACHE_DIR = ".vsop-cache"
+REDACT_SCALE = 1  # the published region is large; personal data is read well enough without upscaling
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,9 +183,9 @@ def _view_crop(item: _Work, full_frame: bool) -> Crop:
     shot = item.shot
     assert shot is not None
     if full_frame:
-        return Crop(shot.path, Rect(0, 0, *shot.size))
+        return Crop(shot.path, Rect(0, 0, *shot.size), scale=REDACT_SCALE)
     box = item.label.box if item.label is not None else None
-    return Crop(shot.path, view_box(shot.size, shot.point, box, shot.end))
+    return Crop(shot.path, view_box(shot.size, shot.point, box, shot.end), scale=REDACT_SCALE)
 
 
 def _near(box: Rect, point: tuple[int, int], px: int) -> bool:
