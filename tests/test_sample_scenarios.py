@@ -12,12 +12,20 @@ from pathlib import Path
 import pytest
 
 from capture import load_recording
-from capture.models import KeyEvent, MouseButtonEvent, Recording
 from capture.xvfb import VirtualDisplay
 from generator.generate import generate
 from generator.guidefile import load_guide
 from generator.sample.check import score
-from generator.sample.driver import ACME, Chromium, locate_text, problems, record_scenario, window_titles
+from generator.sample.driver import (
+    ACME,
+    Chromium,
+    locate_text,
+    presses,
+    problems,
+    record_scenario,
+    typed,
+    window_titles,
+)
 from generator.sample.driver import TextLine as Line
 from generator.sample.scenarios import SCENARIOS, STAGES, Press, Scenario, TypeText
 from tests.conftest import chromium_binary, need
@@ -43,16 +51,6 @@ def chromium(display: VirtualDisplay) -> Iterator[Chromium]:
     browser = Chromium(display).start("home.html")
     yield browser
     browser.close()
-
-
-def presses(recording: Recording) -> list[MouseButtonEvent]:
-    return [e for e in recording.events if isinstance(e, MouseButtonEvent) and e.type == "mouse_press"]
-
-
-def typed(recording: Recording) -> str:
-    return "".join(
-        e.char or "" for e in recording.events if isinstance(e, KeyEvent) and e.type == "key_press"
-    )
 
 
 @pytest.mark.parametrize("scenario", each_scenario())

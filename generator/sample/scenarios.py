@@ -1,6 +1,6 @@
 """The sample scenarios: what a person does in Acme CRM or mousepad, and the steps vsop should write down.
 
-``actions`` are what the driver performs (``generator/sample/driver.py``) with real X input;
+``actions`` are what the driver performs (``generator/sample/driver/``) with real X input;
 ``steps`` are the guide steps a correct generator makes of the recording, as (action, target, value):
 ``target`` is the UI text under the pointer or the label of the field typed into, ``value`` the typed
 text, key, combination or scroll direction. Text typed into a password field is expected as ``None``: a

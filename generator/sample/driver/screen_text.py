@@ -1,0 +1,96 @@
+"""Text located on the screen by OCR: menus, dialogs and a select's open list, which have no CSS selectors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from capture.xvfb import VirtualDisplay
+from generator.sample.driver.processes import require
+from generator.sample.driver.waiting import wait_until
+from generator.sample.driver.xdo import Xdo
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+OCR_SCALE = 2  # small UI text reads far better enlarged
+Box = tuple[int, int, int, int]  # left, top, width, height in screen pixels
+
+
+@dataclass(frozen=True, slots=True)
+class TextLine:
+    words: tuple[str, ...]  # normalized: lower case, letters and digits only
+    boxes: tuple[Box, ...]
+
+
+def _norm(word: str) -> str:
+    return "".join(c for c in word.lower() if c.isalnum())
+
+
+def read_lines(display: VirtualDisplay, region: Box) -> list[TextLine]:
+    """The text lines tesseract reads in ``region`` (x, y, width, height) of the screen."""
+    import pytesseract  # type: ignore[import-untyped]
+
+    require("tesseract", "tesseract-ocr")
+    image = _grab(display, region)
+    data = pytesseract.image_to_data(image, output_type=pytesseract.Output.DICT, config="--psm 11")
+    return _lines(data, region[:2])
+
+
+def _grab(display: VirtualDisplay, region: Box) -> Image.Image:
+    """The region of the screen in grey, enlarged ``OCR_SCALE`` times."""
+    import mss
+    from PIL import Image
+
+    x, y, width, height = region
+    with mss.MSS(display=display.name) as screen:
+        shot = screen.grab({"left": x, "top": y, "width": width, "height": height})
+    image = Image.frombytes("RGB", shot.size, shot.rgb).convert("L")
+    return image.resize((width * OCR_SCALE, height * OCR_SCALE), Image.Resampling.LANCZOS)
+
+
+def _lines(data: dict[str, list[Any]], origin: tuple[int, int]) -> list[TextLine]:
+    """Tesseract's words grouped by line, boxes in screen pixels (the image's origin at ``origin``)."""
+    x, y = origin
+    lines: dict[tuple[int, int, int], list[tuple[str, Box]]] = {}
+    for i, text in enumerate(data["text"]):
+        if _norm(text):
+            box = tuple(
+                x0 // OCR_SCALE
+                for x0 in (data["left"][i], data["top"][i], data["width"][i], data["height"][i])
+            )
+            key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+            lines.setdefault(key, []).append((_norm(text), (x + box[0], y + box[1], box[2], box[3])))
+    return [TextLine(tuple(w for w, _ in ws), tuple(b for _, b in ws)) for ws in lines.values()]
+
+
+def locate_text(lines: Sequence[TextLine], text: str) -> tuple[int, int] | None:
+    """Centre of ``text`` among OCR lines: a line that is exactly the text first, then a line starting with
+    it, then the text anywhere in a line (a menu bar is one line)."""
+    wanted = tuple(w for w in map(_norm, text.split()) if w)
+    found: list[tuple[int, tuple[int, int]]] = []
+    for line in lines:
+        for start in range(len(line.words) - len(wanted) + 1):
+            if line.words[start : start + len(wanted)] == wanted:
+                rank = 0 if len(line.words) == len(wanted) else 1 if start == 0 else 2
+                found.append((rank, _centre(line.boxes[start : start + len(wanted)])))
+    return min(found)[1] if found else None
+
+
+def _centre(boxes: Sequence[Box]) -> tuple[int, int]:
+    left = min(b[0] for b in boxes)
+    right = max(b[0] + b[2] for b in boxes)
+    top = min(b[1] for b in boxes)
+    bottom = max(b[1] + b[3] for b in boxes)
+    return (left + right) // 2, (top + bottom) // 2
+
+
+def click_text(xdo: Xdo, display: VirtualDisplay, text: str, timeout: float = 20.0) -> None:
+    """Click ``text`` where OCR reads it in the active window (a menu or a list opening may take a moment)."""
+    window = xdo("getactivewindow")
+    x, y, width, height = xdo.geometry(window)
+    region = (max(0, x), max(0, y), min(width, display.width - x), min(height, display.height - y))
+    point = wait_until(lambda: locate_text(read_lines(display, region), text), timeout, f"the text {text!r}")
+    xdo.glide(*point)
+    xdo.click()

@@ -1,0 +1,95 @@
+"""Real X input: every mouse move, click and key of a scenario goes through xdotool."""
+
+from __future__ import annotations
+
+import subprocess
+
+from capture.xvfb import VirtualDisplay
+from generator.sample.driver.errors import DriverError
+from generator.sample.driver.processes import require
+from generator.sample.driver.waiting import wait_until
+
+KEY_DELAY_MS = 60  # per typed key (xdotool waits half after the press, half after the release)
+RECORDER_HOTKEYS = ("ctrl+alt+s", "ctrl+alt+p", "ctrl+alt+c")
+BUTTONS = {"left": 1, "middle": 2, "right": 3}
+
+
+class Xdo:
+    """xdotool on one display."""
+
+    def __init__(self, display: VirtualDisplay) -> None:
+        self.env = display.env
+        self.binary = require("xdotool", "xdotool")
+
+    def __call__(self, *args: object, timeout: float = 30.0) -> str:
+        done = self._run(args, timeout)
+        if done.returncode != 0:
+            raise DriverError(f"xdotool {' '.join(map(str, args))} failed: {done.stderr.strip()}")
+        return done.stdout.strip()
+
+    def _run(self, args: tuple[object, ...], timeout: float) -> subprocess.CompletedProcess[str]:
+        argv = [self.binary, *map(str, args)]
+        return subprocess.run(argv, env=self.env, capture_output=True, text=True, timeout=timeout)
+
+    def pointer(self) -> tuple[int, int]:
+        values = dict(item.split(":", 1) for item in self("getmouselocation").split())
+        return int(values["x"]), int(values["y"])
+
+    def glide(self, x: int, y: int, steps: int = 6) -> None:
+        """Move the pointer to (x, y) along a short path, as a hand would, ending with motion at (x, y)."""
+        x0, y0 = self.pointer()
+        if (x0, y0) == (x, y):
+            x0, y0 = x - 6, y - 6
+        args: list[object] = []
+        for i in range(1, steps + 1):
+            args += ["mousemove", x0 + (x - x0) * i // steps, y0 + (y - y0) * i // steps, "sleep", "0.012"]
+        self(*args)
+
+    def click(self, button: str = "left", double: bool = False) -> None:
+        self("click", "--repeat", 2 if double else 1, "--delay", 90, BUTTONS[button])
+
+    def type(self, text: str) -> None:
+        self("type", "--delay", KEY_DELAY_MS, "--", text)
+
+    def key(self, keys: str) -> None:
+        if keys.lower().replace(" ", "") in RECORDER_HOTKEYS:
+            raise DriverError(f"{keys} is a hotkey of the recorder itself; a scenario must not press it")
+        self("key", "--delay", KEY_DELAY_MS, keys)
+
+    def wheel(self, direction: str, notches: int) -> None:
+        self("click", "--repeat", notches, "--delay", 60, 4 if direction == "up" else 5)
+
+    def geometry(self, window: str) -> tuple[int, int, int, int]:
+        """The window's inside on the screen (xdotool getwindowgeometry counts an openbox frame twice)."""
+        from Xlib import display as xdisplay
+
+        conn = xdisplay.Display(self.env["DISPLAY"])
+        try:
+            handle = conn.create_resource_object("window", int(window))
+            size = handle.get_geometry()
+            origin = handle.translate_coords(conn.screen().root, 0, 0)
+            return -origin.x, -origin.y, size.width, size.height
+        finally:
+            conn.close()
+
+    def active_title(self) -> str:
+        return self("getactivewindow", "getwindowname")
+
+    def window_of(self, pid: int, timeout: float = 60.0) -> str:
+        """The first visible window of process ``pid``, once it is mapped."""
+
+        def search() -> str | None:
+            # no --sync: a window destroyed during the search (BadWindow) fails one try, not the wait
+            done = self._run(("search", "--onlyvisible", "--pid", pid), timeout=10)
+            return done.stdout.split()[0] if done.returncode == 0 and done.stdout.strip() else None
+
+        return wait_until(search, timeout, f"a window of process {pid}")
+
+    def activate(self, window: str) -> None:
+        self("windowactivate", "--sync", window)
+
+    def place(self, window: str, geometry: tuple[int, int, int, int]) -> None:
+        x, y, width, height = geometry
+        self("windowsize", "--sync", window, width, height)
+        self("windowmove", "--sync", window, x, y)
+        self.activate(window)
