@@ -24,7 +24,7 @@ import shutil
 import subprocess
 import tempfile
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -274,14 +274,33 @@ def line_mask(ink: Image.Image) -> Image.Image:
         centres = strong.filter(ImageFilter.BoxBlur(radius)).point(lambda v: 255 if v >= 250 else 0)
         run = centres.filter(ImageFilter.BoxBlur(radius)).point(lambda v: 255 if v > 0 else 0)  # to the ends
         lines = ImageChops.lighter(lines, run)
-    return lines.filter(ImageFilter.MaxFilter(3))
+    return square_filter(lines, 3, ImageChops.lighter)
 
 
 def remove_blobs(ink: Image.Image) -> Image.Image:
     """Erase ink thicker than a letter's stroke: icons, the body of a small box whose colour the background
     median missed, the corners of rounded buttons."""
-    thick = ink.filter(ImageFilter.MinFilter(BLOB)).filter(ImageFilter.MaxFilter(BLOB + 2))  # and their rims
+    thick = square_filter(square_filter(ink, BLOB, ImageChops.darker), BLOB + 2, ImageChops.lighter)  # + rims
     return ImageChops.subtract(ink, thick)
+
+
+def square_filter(
+    image: Image.Image, size: int, pick: Callable[[Image.Image, Image.Image], Image.Image]
+) -> Image.Image:
+    """The min (``ImageChops.darker``) or max (``lighter``) over a size x size square around each pixel: the
+    same pixels as Pillow's MinFilter/MaxFilter, but separable (a row pass, then a column pass of shifted
+    copies), over ten times faster. Outside the image counts as neutral (white for a min, black for a max)."""
+    r = size // 2
+    neutral = 255 if pick is ImageChops.darker else 0
+    padded = ImageOps.expand(image, r, fill=neutral)
+    w, h = padded.size
+    rows = padded.crop((0, 0, w - 2 * r, h))
+    for dx in range(1, 2 * r + 1):
+        rows = pick(rows, padded.crop((dx, 0, dx + w - 2 * r, h)))
+    result = rows.crop((0, 0, w - 2 * r, h - 2 * r))
+    for dy in range(1, 2 * r + 1):
+        result = pick(result, rows.crop((0, dy, w - 2 * r, dy + h - 2 * r)))
+    return result
 
 
 def _parse_tsv(tsv: str, pages: int) -> list[list[_Found]]:

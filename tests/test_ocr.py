@@ -385,3 +385,27 @@ def test_missing_language_data_says_how_to_install_it(fake_tesseract: Path) -> N
 def test_unreadable_frame_is_an_error(fake_tesseract: Path) -> None:
     with pytest.raises(VsopError, match=r"missing\.png: cannot read the frame"):
         Ocr().read([Crop(fake_tesseract / "missing.png", Rect(0, 0, 80, 40))])
+
+
+def test_square_filter_equals_pillows_rank_filters() -> None:
+    from PIL import Image, ImageChops, ImageFilter
+
+    from generator.ocr import square_filter
+
+    image = Image.effect_noise((97, 61), 90).convert("L")
+    assert (
+        ImageChops.difference(
+            square_filter(image, 5, ImageChops.darker), image.filter(ImageFilter.MinFilter(5))
+        )
+        .crop((2, 2, 95, 59))
+        .getbbox()
+        is None
+    )
+    assert (
+        ImageChops.difference(
+            square_filter(image, 7, ImageChops.lighter), image.filter(ImageFilter.MaxFilter(7))
+        )
+        .crop((3, 3, 94, 58))
+        .getbbox()
+        is None
+    )
