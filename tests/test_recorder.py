@@ -123,6 +123,7 @@ def wait_for_key(rec: RecorderProcess, char: str) -> list[dict[str, object]]:
             and any(k["char"] == char for k in keys)
             and keys
         ),
+        timeout=15,
         what=f"key {char!r}",
     )
 

@@ -8,26 +8,11 @@ import selectors
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from capture.xvfb import VirtualDisplay
-
-T = TypeVar("T")
-
-
-def wait_until(condition: Callable[[], T], timeout: float = 15.0, what: str = "condition") -> T:
-    """Poll ``condition`` until it returns something truthy; fail with ``what`` after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.05)
+from generator.sample.driver.waiting import wait_until
 
 
 class Xdo:
