@@ -246,7 +246,7 @@ def _guide(
             "duration_s": round(last, 1),
         },
         steps=steps,
-        revisions=[Revision("1.0.0", date.today().isoformat(), "Recorded")],
+        revisions=[Revision("1.0.0", date.today().isoformat(), "Recorded", duration_s=round(last, 1))],
     )
 
 

@@ -4,6 +4,7 @@ reports each problem with its line; saving is atomic."""
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from pathlib import Path
 from typing import Any, cast, get_args
 
@@ -11,7 +12,8 @@ import yaml
 
 from capture.errors import GuideError
 from capture.files import atomic_write_text
-from generator.model import Action, Guide, Revision, Step
+from generator.durations import parse_duration
+from generator.model import Action, Guide, Revision, StageSource, Step
 
 SCHEMA = 1
 GUIDE_FILE = "guide.yml"
@@ -37,6 +39,7 @@ def dump_guide(guide: Guide) -> str:
         "id": guide.id,
         "title": guide.title,
         "stage": guide.stage,
+        **_optional(guide),
         "version": guide.version,
         "purpose": guide.purpose,
         "prerequisites": list(guide.prerequisites),
@@ -45,6 +48,17 @@ def dump_guide(guide: Guide) -> str:
         "revisions": [_revision_data(r) for r in guide.revisions],
     }
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000)
+
+
+def _optional(guide: Guide) -> dict[str, Any]:
+    """Guide fields written only when set (docs/guide-format.md)."""
+    data: dict[str, Any] = {
+        "stage_source": guide.stage_source,
+        "stage_evidence": list(guide.stage_evidence) or None,
+        "reviewed": guide.reviewed,
+        "review_every": guide.review_every,
+    }
+    return {k: v for k, v in data.items() if v is not None}
 
 
 def _revision_data(revision: Revision) -> dict[str, Any]:
@@ -148,12 +162,47 @@ class _Checker:
             steps=[s for i, item in enumerate(steps) if (s := self.step(item, ("steps", i))) is not None],
             revisions=[r for i, item in enumerate(revisions) if (r := self.revision(item, ("revisions", i)))],
             prerequisites=[str(p) for p in self.get(data, (), "prerequisites", list, True) or []],
+            stage_source=self.stage_source(data),
+            stage_evidence=[str(e) for e in self.get(data, (), "stage_evidence", list, True) or []],
+            reviewed=self.date(data, (), "reviewed"),
+            review_every=self.duration(data, (), "review_every"),
         )
         ids = [s.id for s in guide.steps]
         for i, step_id in enumerate(ids):
             if step_id in ids[:i]:
                 self.fail(("steps", i, "id"), f"duplicate step id {step_id!r}; each step needs its own id")
         return guide
+
+    def stage_source(self, data: dict[str, Any]) -> StageSource | None:
+        source = data.get("stage_source")
+        if source not in (None, "manual", "auto"):
+            self.fail(("stage_source",), f"expected manual, auto or null, found {source!r}")
+            return None
+        return cast(StageSource | None, source)
+
+    def date(self, data: dict[str, Any], where: tuple[object, ...], key: str) -> str | None:
+        """An ISO date (YAML reads ``2026-11-22`` as a date; a quoted one is text and is checked too)."""
+        value = data.get(key)
+        if value is None:
+            return None
+        text = str(value)
+        try:
+            datetime.date.fromisoformat(text)
+        except ValueError:
+            self.fail((*where, key), f"expected a date like 2026-11-22, found {value!r}")
+            return None
+        return text
+
+    def duration(self, data: dict[str, Any], where: tuple[object, ...], key: str) -> str | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        try:
+            parse_duration(value)
+        except ValueError as exc:
+            self.fail((*where, key), str(exc))
+            return None
+        return str(value)
 
     def version(self, data: dict[str, Any]) -> str:
         version = str(data.get("version", ""))
@@ -214,4 +263,5 @@ class _Checker:
             date=str(date) if date is not None else "",
             summary=self.get(item, where, "summary", str, False) or "",
             author=self.get(item, where, "author", str, True),
+            duration_s=self.get(item, where, "duration_s", (int, float), True),
         )

@@ -4,6 +4,7 @@ labelled drafts become the Steps of a Guide (the content of guide.yml, see docs/
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from capture.models import FrameRef, Rect, WindowInfo
@@ -97,6 +98,7 @@ class Revision:
     date: str
     summary: str
     author: str | None = None
+    duration_s: float | None = None  # how long the recording of this version took, when it came from one
 
 
 @dataclass(slots=True)
@@ -110,3 +112,64 @@ class Guide:
     steps: list[Step] = field(default_factory=list)
     revisions: list[Revision] = field(default_factory=list)
     prerequisites: list[str] = field(default_factory=list)
+    stage_source: StageSource | None = None  # how ``stage`` was chosen; None when there is no stage
+    stage_evidence: list[str] = field(default_factory=list)  # why an automatic link chose the stage
+    reviewed: str | None = None  # ISO date of the last review; None: the date of the latest revision
+    review_every: str | None = None  # a duration ("180d"); None: the library's default (vsop.yml)
+
+
+StageSource = Literal["manual", "auto"]
+
+
+# The value stream (LIB/valuestream.yml, see docs/valuestream-format.md) ------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRules:
+    """What links a recording to a stage automatically; all matching is case-insensitive."""
+
+    apps: tuple[str, ...] = ()  # application names (the window's app/class), compared whole
+    titles: tuple[str, ...] = ()  # shell-style patterns on window titles ("Acme CRM - *Lead*")
+    keywords: tuple[str, ...] = ()  # words or phrases in window titles or on-screen text
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    id: str
+    name: str
+    stream: str  # id of the stream the stage belongs to
+    description: str | None = None
+    owner: str | None = None
+    wait_time: float | None = None  # seconds of typical queue time before the stage
+    match: MatchRules = MatchRules()
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    id: str
+    name: str
+    stages: tuple[Stage, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ValueStream:
+    """Streams in flow order (e.g. Sales then Fulfillment), each an ordered tuple of stages."""
+
+    streams: tuple[Stream, ...]
+    source: Path | None = None  # the valuestream.yml it was read from; None for the built-in default
+
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        return tuple(stage for stream in self.streams for stage in stream.stages)
+
+    def stage(self, stage_id: str) -> Stage | None:
+        return next((s for s in self.stages if s.id == stage_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class LibrarySettings:
+    """LIB/vsop.yml: the site's name and the library-wide defaults."""
+
+    site_name: str = "Standard operating procedures"
+    description: str | None = None
+    review_every: float = 365 * 86400.0  # seconds; a guide's own ``review_every`` wins
