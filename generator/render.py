@@ -229,11 +229,12 @@ def _require_str(value: object, name: str) -> None:
 
 @functools.cache
 def environment() -> jinja2.Environment:
-    """The one Jinja Environment of vsop (Markdown output: no HTML autoescape, strict undefined)."""
+    """The one Jinja Environment of vsop, strict about undefined names. Markdown templates (``*.md.j2``)
+    escape with the filters above; HTML templates (``*.html.j2``) are autoescaped."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         undefined=jinja2.StrictUndefined,
-        autoescape=False,
+        autoescape=lambda name: name is not None and name.endswith((".html.j2", ".svg.j2", ".xml.j2")),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
