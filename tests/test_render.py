@@ -471,7 +471,9 @@ def test_plain_text() -> None:
 def test_one_strict_environment() -> None:
     env = environment()
     assert env is environment()
-    assert env.autoescape is False
+    assert callable(env.autoescape)
+    assert env.autoescape("step.md.j2") is False
+    assert env.autoescape("export.html.j2") is True
     with pytest.raises(jinja2.UndefinedError):
         env.from_string("{{ missing }}").render()
     with pytest.raises(TypeError, match="filter md"):
