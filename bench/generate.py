@@ -1,6 +1,6 @@
 """Generator benchmark: step accuracy on the sample scenarios, speed on a 50-step 1920x1080 recording.
 
-Accuracy: every fixture in tests/fixtures/recordings named after a sample scenario is generated with
+Accuracy: every recording in generator/sample/recordings (one per sample scenario) is generated with
 ``generator.generate.generate`` into a fresh library and scored with ``generator.sample.check.score``: a step
 is right when its action, target and value all match the scenario's, in order. The share is right steps over
 expected steps (over generated steps where more were generated: an extra step is an error too).
@@ -49,14 +49,14 @@ from generator.generate import LABELLED, Options, generate  # noqa: E402
 from generator.guidefile import GUIDE_FILE, load_guide  # noqa: E402
 from generator.label import Kind, find_label  # noqa: E402
 from generator.model import Draft, Guide, Label, Word  # noqa: E402
+from generator.sample import RECORDINGS  # noqa: E402
 from generator.sample.check import score  # noqa: E402
 from generator.sample.driver import session_scenario  # noqa: E402
 from generator.sample.scenarios import SCENARIOS, ExpectedStep  # noqa: E402
 from generator.segment import segment  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures" / "recordings"
-LONG = FIXTURES / "long-session"
+LONG = ROOT / "tests" / "fixtures" / "recordings" / "long-session"
 TARGET_ACCURACY = 0.95
 TARGET_SECONDS = 10.0
 TARGET_SPEEDUP = 5.0
@@ -421,7 +421,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{LONG} is missing: python -m generator.sample.driver --record-long {LONG}")
     print(f"Machine: {machine()}\n")
     with tempfile.TemporaryDirectory(prefix="vsop-bench-") as tmp:
-        scores = accuracy(FIXTURES, Path(tmp))
+        scores = accuracy(RECORDINGS, Path(tmp))
         measured = speed(LONG, args.runs, Path(tmp))
     table, accurate = accuracy_table(scores, measured.vsop)
     rows = speed_rows(measured)

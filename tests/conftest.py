@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from capture.xvfb import VirtualDisplay
+from generator.sample import RECORDINGS
 from tests.xtools import App, RecorderProcess, Xdo
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -21,6 +22,12 @@ def need(*binaries: str) -> None:
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def recordings() -> Path:
+    """The real recordings of the sample scenarios shipped in the package: ``recordings / scenario.id``."""
+    return RECORDINGS
 
 
 @pytest.fixture(scope="session")

@@ -17,12 +17,12 @@ from generator.cli import main
 from generator.generate import Options, generate
 from generator.guidefile import load_guide
 from generator.ocr import Crop, Ocr
+from generator.sample import RECORDINGS
 from generator.sample.check import score
 from generator.sample.scenarios import SCENARIOS, by_id
 from tests.conftest import need
 
-FIXTURES = Path(__file__).parent / "fixtures" / "recordings"
-RECORDED = [s.id for s in SCENARIOS if (FIXTURES / s.id).is_dir()]
+RECORDED = [s.id for s in SCENARIOS if (RECORDINGS / s.id).is_dir()]
 
 pytestmark = pytest.mark.ocr
 
@@ -38,7 +38,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     need("tesseract")
     lib = tmp_path_factory.mktemp("lib")
     for scenario_id in RECORDED:
-        generate(FIXTURES / scenario_id, lib, Options(title=scenario_id))
+        generate(RECORDINGS / scenario_id, lib, Options(title=scenario_id))
     return lib
 
 
@@ -70,7 +70,7 @@ def test_every_step_has_an_image_within_budget(library: Path) -> None:
 def test_password_is_written_nowhere(library: Path) -> None:
     password = b"Winter-2025!"
     typed = "".join(
-        e.char or "" for e in load_recording(FIXTURES / "sign-in").events if e.type == "key_press"
+        e.char or "" for e in load_recording(RECORDINGS / "sign-in").events if e.type == "key_press"
     )
     assert password.decode() in typed, "the recording really holds the secret"
     for path in library.rglob("*"):
@@ -83,7 +83,9 @@ def test_password_is_written_nowhere(library: Path) -> None:
 
 
 def test_guide_page_and_cli_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["generate", str(FIXTURES / "new-lead"), "--library", str(tmp_path), "--title", "Lead"]) == 0
+    assert (
+        main(["generate", str(RECORDINGS / "new-lead"), "--library", str(tmp_path), "--title", "Lead"]) == 0
+    )
     out = capsys.readouterr().out
     assert out == f"{tmp_path / 'guides' / 'lead'}\n"
     page = (tmp_path / "guides" / "lead" / "guide.md").read_text()
@@ -95,7 +97,7 @@ def test_guide_page_and_cli_output(tmp_path: Path, capsys: pytest.CaptureFixture
 
 def copy(fixture: str, tmp_path: Path) -> Path:
     target = tmp_path / fixture
-    shutil.copytree(FIXTURES / fixture, target)
+    shutil.copytree(RECORDINGS / fixture, target)
     return target
 
 
@@ -163,8 +165,8 @@ def published_text(folder: Path) -> str:
 
 
 def test_personal_data_on_screen_is_blurred_unless_no_redact(tmp_path: Path) -> None:
-    redacted = generate(FIXTURES / "new-lead", tmp_path / "lib", Options(title="Redacted"))
-    plain = generate(FIXTURES / "new-lead", tmp_path / "lib", Options(title="Plain", redact=False))
+    redacted = generate(RECORDINGS / "new-lead", tmp_path / "lib", Options(title="Redacted"))
+    plain = generate(RECORDINGS / "new-lead", tmp_path / "lib", Options(title="Plain", redact=False))
     assert "jane.doe@acme.example" in published_text(plain), (
         "the e-mail is on screen in the steps after typing"
     )

@@ -18,11 +18,10 @@ from capture.models import MouseButtonEvent, Rect
 from generator.label import Kind, crop_around, find_label, is_secret_label, looks_masked
 from generator.model import Label, Word
 from generator.ocr import Crop, Ocr
+from generator.sample import RECORDINGS
 from generator.sample.check import normal
 from generator.sample.scenarios import SCENARIOS, Click, ClickText, Scenario, TypeText
 from tests.conftest import CHROMIUM_FLAGS, chromium_binary, need
-
-FIXTURES = Path(__file__).parent / "fixtures" / "recordings"
 
 SIZE = (1280, 800)
 STYLE = """<style>
@@ -322,7 +321,7 @@ def test_labels_on_recorded_frames_of_the_sample_app() -> None:
     need("tesseract")
     crops, wanted = [], []
     for scenario in SCENARIOS:
-        recording = load_recording(FIXTURES / scenario.id)
+        recording = load_recording(RECORDINGS / scenario.id)
         presses = [e for e in recording.events if isinstance(e, MouseButtonEvent) and e.type == "mouse_press"]
         expected = expected_labels(scenario)
         assert len(presses) == len(expected), scenario.id

@@ -15,6 +15,7 @@ from capture import load_recording
 from capture.xvfb import VirtualDisplay
 from generator.generate import generate
 from generator.guidefile import load_guide
+from generator.sample import RECORDINGS
 from generator.sample.check import score
 from generator.sample.driver import (
     ACME,
@@ -29,8 +30,6 @@ from generator.sample.driver import (
 from generator.sample.driver import TextLine as Line
 from generator.sample.scenarios import SCENARIOS, STAGES, Press, Scenario, TypeText
 from tests.conftest import chromium_binary, need
-
-FIXTURES = Path(__file__).parent / "fixtures" / "recordings"
 
 
 def marks(scenario: Scenario) -> list[pytest.MarkDecorator]:
@@ -81,7 +80,7 @@ def test_scenario_performed_for_real_is_recorded(
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
 def test_fixture_is_a_complete_recording_of_its_scenario(scenario: Scenario) -> None:
-    folder = FIXTURES / scenario.id
+    folder = RECORDINGS / scenario.id
     recording = load_recording(folder)
 
     assert problems(recording, scenario) == []
@@ -93,7 +92,7 @@ def test_fixture_is_a_complete_recording_of_its_scenario(scenario: Scenario) -> 
 
 
 def test_fixtures_hold_no_machine_paths() -> None:
-    for path in FIXTURES.glob("*/*.json*"):
+    for path in RECORDINGS.glob("*/*.json*"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"/(tmp|home|root|work|Users)/", text), path
 

@@ -4,7 +4,8 @@ Chromium runs the Acme CRM pages in app mode; mousepad is a real GTK editor. Ele
 DevTools protocol (a CSS selector's box in the page) or by OCR (menus, dialogs, a select's open list), and
 every input is real X input from xdotool: the recorder sees exactly what it would see of a person.
 
-``python -m generator.sample.driver --record-fixtures tests/fixtures/recordings`` re-records the fixtures.
+``python -m generator.sample.driver --record-fixtures generator/sample/recordings`` re-records the
+recordings shipped in the package (``vsop demo --live`` records the same into a library).
 ``... --record-long tests/fixtures/recordings/long-session`` records the Chromium scenarios one after another
 in one 1920x1080 recording, the long recording of ``bench/generate.py``.
 

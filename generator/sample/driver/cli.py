@@ -18,7 +18,7 @@ PROG = "python -m generator.sample.driver"
     "--record-fixtures",
     "target",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to store one recording per scenario in (e.g. tests/fixtures/recordings).",
+    help="Folder to store one recording per scenario in (e.g. generator/sample/recordings).",
 )
 @click.option(
     "--record-long",
