@@ -30,3 +30,11 @@ class BackendUnavailableError(VsopError):
 
 class GuideError(VsopError):
     """A guide (guide.yml) or a library is missing or invalid."""
+
+
+class ValueStreamError(VsopError):
+    """A library's value stream (valuestream.yml) or settings (vsop.yml) are invalid, or a stage unknown."""
+
+
+class ExportError(VsopError):
+    """A guide cannot be exported (an image missing or remote, the PDF printer failed)."""

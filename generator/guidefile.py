@@ -14,6 +14,7 @@ from capture.errors import GuideError
 from capture.files import atomic_write_text
 from generator.durations import parse_duration
 from generator.model import Action, Guide, Revision, StageSource, Step
+from generator.yamlcheck import Checker, parse
 
 SCHEMA = 1
 GUIDE_FILE = "guide.yml"
@@ -83,18 +84,9 @@ def save_guide(guide: Guide, path: Path) -> None:
 def load_guide(path: Path) -> Guide:
     """Read and validate ``path``; every problem is reported at once as ``file:line: what``."""
     try:
-        text = path.read_text(encoding="utf-8")
+        node, data = parse(path, GuideError)
     except FileNotFoundError:
         raise GuideError(f"{path}: no such guide file") from None
-    except UnicodeDecodeError as exc:
-        raise GuideError(f"{path}: not UTF-8 text ({exc.reason})") from exc
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        raise GuideError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
     checker = _Checker(path, node)
     guide = checker.guide(data)
     if checker.problems:
@@ -103,45 +95,8 @@ def load_guide(path: Path) -> Guide:
     return guide
 
 
-class _Checker:
-    """Validates loaded YAML against the schema, knowing the line of every value."""
-
-    def __init__(self, path: Path, node: yaml.Node | None) -> None:
-        self.path = path
-        self.lines: dict[tuple[object, ...], int] = {}
-        if node is not None:
-            self._index(node, ())
-        self.problems: list[str] = []
-
-    def _index(self, node: yaml.Node, where: tuple[object, ...]) -> None:
-        self.lines[where] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                path = (*where, key.value)
-                self._index(value, path)
-                self.lines[path] = key.start_mark.line + 1  # "key: value" is reported on the key's line
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                self._index(item, (*where, i))
-
-    def fail(self, where: tuple[object, ...], message: str) -> None:
-        known = (where[:n] for n in range(len(where), -1, -1) if where[:n] in self.lines)
-        line = self.lines[next(known)] if self.lines else None
-        name = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in where).replace(".[", "[")
-        self.problems.append(f"{self.path}:{line}: {name or 'document'}: {message}")
-
-    def get(
-        self, data: dict[str, Any], where: tuple[object, ...], key: str, kind: Any, optional: bool
-    ) -> Any:
-        """``data[key]`` when it has the expected type, else a problem (and None)."""
-        value = data.get(key)
-        if value is None and optional:
-            return None
-        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool and bool not in kind):
-            expected = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-            self.fail((*where, key), f"expected {expected}{' or null' if optional else ''}, found {value!r}")
-            return None
-        return value
+class _Checker(Checker):
+    """Validates guide.yml against the schema."""
 
     def guide(self, data: Any) -> Guide | None:
         if not isinstance(data, dict):
