@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from capture import __version__
 from capture.cli import record
 from capture.errors import VsopError
+from generator.export import export_command
 
 
 @contextmanager
@@ -38,6 +39,7 @@ def cli() -> None:
 
 
 cli.add_command(record)
+cli.add_command(export_command)
 
 
 @cli.command()
