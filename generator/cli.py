@@ -14,7 +14,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from capture import __version__
 from capture.cli import record
 from capture.errors import VsopError
-from generator.export import export_command
+from generator.init import init_command
+from generator.stage import stage_command
 
 
 @contextmanager
@@ -39,7 +40,8 @@ def cli() -> None:
 
 
 cli.add_command(record)
-cli.add_command(export_command)
+cli.add_command(init_command)
+cli.add_command(stage_command)
 
 
 @cli.command()

@@ -1,7 +1,9 @@
 """``vsop generate``: a recording becomes a guide folder (guide.yml, guide.md, images/) in a library.
 
 segment -> OCR crops of every step in one batch -> labels and secrets -> redactions -> annotated images ->
-step sentences -> guide.yml, written into a temp folder and renamed into place.
+step sentences -> guide.yml, written into a temp folder and renamed into place. The guide's stage is the one
+given (``--stage`` or the recording's), checked against the library's value stream, or else the stage whose
+match rules fit the recording's windows and the steps' targets (``generator/stagematch.py``).
 """
 
 from __future__ import annotations
@@ -21,16 +23,18 @@ from PIL import Image, UnidentifiedImageError
 from capture import load_recording
 from capture.errors import GuideError
 from capture.files import temp_path
-from capture.models import FrameRef, Recording, Rect
+from capture.models import FrameRef, Recording, Rect, WindowInfo
 from generator.annotate import annotate, view_box
 from generator.guidefile import GUIDE_FILE, save_guide
 from generator.label import Kind, crop_around, find_label, is_secret_label, looks_masked
 from generator.library import GUIDES_DIR, unique_slug
-from generator.model import Draft, Guide, Label, Redaction, Revision, Step, Word
+from generator.model import Draft, Guide, Label, Redaction, Revision, StageSource, Step, ValueStream, Word
 from generator.ocr import Crop, Ocr
 from generator.redact import find_sensitive, find_typed, typed_pieces
 from generator.render import Region, guide_markdown, region_of, step_text
 from generator.segment import segment
+from generator.stagematch import Window, match_stage
+from generator.valuestream import check_stage, load_valuestream
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
@@ -57,6 +61,15 @@ class _Shot:
     end: tuple[int, int] | None
 
 
+@dataclass(frozen=True, slots=True)
+class _Link:
+    """The guide's stage, how it was chosen (given: manual; matched: auto) and why."""
+
+    stage: str | None = None
+    source: StageSource | None = None
+    evidence: tuple[str, ...] = ()
+
+
 @dataclass(slots=True)
 class _Work:
     draft: Draft
@@ -73,6 +86,8 @@ def generate(
     """Write a new guide for the recording into ``library``; returns the guide folder."""
     report = progress or (lambda stage, done, total: None)
     recording = load_recording(recording_path)
+    valuestream = load_valuestream(library)
+    given = _given_stage(valuestream, recording, options)  # checked before the long work
     drafts = segment(recording)
     if not any(d.dropped is None for d in drafts):
         raise GuideError(f"{recording_path}: no steps found (nothing was clicked, typed or captured)")
@@ -85,8 +100,8 @@ def generate(
     staging = temp_path(guides / slug)
     staging.mkdir()
     try:
-        stage = options.stage or recording.meta.stage
-        guide = _guide(slug, title, stage, recording, work, staging, options.full_frames, report)
+        link = given or _matched_stage(valuestream, recording, work)
+        guide = _guide(slug, title, link, recording, work, staging, options.full_frames, report)
         save_guide(guide, staging / GUIDE_FILE)
         (staging / "guide.md").write_text(
             guide_markdown(guide, enlarge=options.full_frames), encoding="utf-8"
@@ -97,6 +112,30 @@ def generate(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def _given_stage(valuestream: ValueStream, recording: Recording, options: Options) -> _Link | None:
+    if options.stage:
+        return _Link(check_stage(valuestream, options.stage, "--stage").id, "manual")
+    if recording.meta.stage:
+        where = f"{recording.path / 'meta.json'}: stage (choose another with --stage)"
+        return _Link(check_stage(valuestream, recording.meta.stage, where).id, "manual")
+    return None
+
+
+def _matched_stage(valuestream: ValueStream, recording: Recording, work: Sequence[_Work]) -> _Link:
+    """The stage whose match rules fit the windows of the recording and the targets OCR read."""
+    labels = [label for item in work for label in (item.label, item.end_label) if label is not None]
+    found = match_stage(valuestream, _windows(recording), [label.text for label in labels])
+    if found is None:
+        return _Link()
+    stage, evidence = found
+    return _Link(stage.id, "auto", tuple(evidence))
+
+
+def _windows(recording: Recording) -> list[Window]:
+    infos = (getattr(event, "window", None) for event in recording.events)  # moves and pauses have none
+    return [(info.title, info.app) for info in infos if isinstance(info, WindowInfo)]
 
 
 def _shot(recording: Recording, draft: Draft) -> _Shot | None:
@@ -203,7 +242,7 @@ def _default_title(work: Sequence[_Work]) -> str:
 def _guide(
     slug: str,
     title: str,
-    stage: str | None,
+    link: _Link,
     recording: Recording,
     work: list[_Work],
     folder: Path,
@@ -237,7 +276,7 @@ def _guide(
     return Guide(
         id=slug,
         title=title,
-        stage=stage,
+        stage=link.stage,
         version="1.0.0",
         purpose=None,
         recorded={
@@ -247,6 +286,8 @@ def _guide(
         },
         steps=steps,
         revisions=[Revision("1.0.0", date.today().isoformat(), "Recorded", duration_s=round(last, 1))],
+        stage_source=link.source,
+        stage_evidence=list(link.evidence),
     )
 
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
+from generator.generate import Options, generate
+from generator.guidefile import load_guide
+from generator.init import init_library
 from generator.model import MatchRules, Stage, Stream, ValueStream
+from generator.sample.scenarios import SCENARIOS
 from generator.stagematch import contains_phrase, match_stage
 from generator.valuestream import load_valuestream
+from tests.conftest import need
 
 
 def stage(stage_id: str, **rules: tuple[str, ...]) -> Stage:
@@ -92,3 +99,23 @@ def test_default_value_stream_links_typical_screens(tmp_path: Path) -> None:
     for stage_id, (windows, texts) in cases.items():
         found = match_stage(default, windows, texts)
         assert found is not None and found[0].id == stage_id, (stage_id, found)
+
+
+@pytest.mark.ocr
+def test_sample_recordings_link_to_their_scenarios_stage(tmp_path: Path, recordings: Path) -> None:
+    """Each real recording of a sample scenario, its stage blanked, is linked by the default value stream's
+    keywords (window titles and the targets tesseract reads) to the stage the scenario names."""
+    need("tesseract")
+    library = tmp_path / "lib"
+    init_library(library)
+    linked = {}
+    for scenario in SCENARIOS:
+        copy = tmp_path / "recordings" / scenario.id
+        shutil.copytree(recordings / scenario.id, copy)
+        meta = json.loads((copy / "meta.json").read_text(encoding="utf-8"))
+        (copy / "meta.json").write_text(json.dumps({**meta, "stage": None}), encoding="utf-8")
+        guide = load_guide(generate(copy, library, Options(redact=False)) / "guide.yml")
+        assert guide.stage_source == "auto" and guide.stage_evidence, scenario.id
+        linked[scenario.id] = guide.stage
+    assert linked == {s.id: s.stage for s in SCENARIOS}
+    assert len(SCENARIOS) >= 3
