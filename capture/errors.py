@@ -38,3 +38,7 @@ class ValueStreamError(VsopError):
 
 class ExportError(VsopError):
     """A guide cannot be exported (an image missing or remote, the PDF printer failed)."""
+
+
+class SiteError(VsopError):
+    """The SOP site cannot be built or served (the engine failed, is missing, or the output folder is unsafe)."""

@@ -15,6 +15,7 @@ from capture import __version__
 from capture.cli import record
 from capture.errors import VsopError
 from generator.init import init_command
+from generator.publish.commands import build_command, serve_command
 from generator.stage import stage_command
 
 
@@ -42,6 +43,8 @@ def cli() -> None:
 cli.add_command(record)
 cli.add_command(init_command)
 cli.add_command(stage_command)
+cli.add_command(build_command)
+cli.add_command(serve_command)
 
 
 @cli.command()

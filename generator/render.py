@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,9 +24,11 @@ import markdown  # type: ignore[import-untyped]
 
 from capture.models import Rect
 from generator.annotate import full_image_name
+from generator.durations import format_duration
 from generator.model import Action, Guide, Step
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+SITE_TEMPLATES = TEMPLATES.parent / "site"  # the SOP site's mkdocs.yml template and assets
 ACTIONS = frozenset(get_args(Action))
 
 Vertical = Literal["top", "middle", "bottom"]
@@ -83,6 +86,17 @@ class RevisionView:
 
 
 @dataclass(frozen=True, slots=True)
+class SiteLinks:
+    """Where a guide page sits in the SOP site: links back to its stage and the map, and the files of the
+    guide folder (an image links to its full frame when that is among them, else to itself)."""
+
+    map_url: str
+    stage_name: str | None = None
+    stage_url: str | None = None
+    files: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
 class GuideContext:
     """What ``templates/guide.md.j2`` may use. Title, stage, window titles and revisions are plain text;
     purpose, prerequisites, notes and step texts are Markdown (from vsop's templates or a person)."""
@@ -94,6 +108,7 @@ class GuideContext:
     prerequisites: tuple[str, ...]
     sections: tuple[SectionView, ...]
     revisions: tuple[RevisionView, ...]
+    site: SiteLinks | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,19 +242,25 @@ def _require_str(value: object, name: str) -> None:
         )
 
 
+def yaml_str(text: str) -> str:
+    """A YAML double-quoted scalar (JSON's string syntax is valid YAML), for ``*.yml.j2`` templates."""
+    _require_str(text, "yaml")
+    return json.dumps(text)
+
+
 @functools.cache
 def environment() -> jinja2.Environment:
     """The one Jinja Environment of vsop, strict about undefined names. Markdown templates (``*.md.j2``)
     escape with the filters above; HTML templates (``*.html.j2``) are autoescaped."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=jinja2.FileSystemLoader([TEMPLATES, SITE_TEMPLATES]),
         undefined=jinja2.StrictUndefined,
         autoescape=lambda name: name is not None and name.endswith((".html.j2", ".svg.j2", ".xml.j2")),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=md, code=code, keys=keys, url=url)
+    env.filters.update(md=md, code=code, keys=keys, url=url, yaml=yaml_str, duration=format_duration)
     return env
 
 
@@ -330,9 +351,17 @@ def sections_by_window(steps: Sequence[Step]) -> list[Section]:
     return sections
 
 
-def guide_markdown(guide: Guide, sections: Sequence[Section] | None = None, *, enlarge: bool = True) -> str:
+def guide_markdown(
+    guide: Guide,
+    sections: Sequence[Section] | None = None,
+    *,
+    enlarge: bool = True,
+    site: SiteLinks | None = None,
+) -> str:
     """The guide page (``templates/guide.md.j2``). ``sections`` defaults to :func:`sections_by_window`;
-    with ``enlarge`` each image links to its full frame (``<image>-full.png``, see annotate)."""
+    with ``enlarge`` each image links to its full frame (``<image>-full.png``, see annotate). On the SOP site
+    (``site``) the page has a breadcrumb to its stage and the map, and an image without a full frame links
+    to itself."""
     chosen = sections_by_window(guide.steps) if sections is None else sections
     ctx = GuideContext(
         title=guide.title,
@@ -340,33 +369,39 @@ def guide_markdown(guide: Guide, sections: Sequence[Section] | None = None, *, e
         stage=_text_or_none(guide.stage),
         version=guide.version,
         prerequisites=tuple(p.strip() for p in guide.prerequisites if p.strip()),
-        sections=_section_views(chosen, enlarge),
+        sections=_section_views(chosen, enlarge, site),
         revisions=tuple(RevisionView(r.version, r.date, r.author, r.summary) for r in guide.revisions),
+        site=site,
     )
     return environment().get_template("guide.md.j2").render(guide=ctx)
 
 
-def _section_views(sections: Sequence[Section], enlarge: bool) -> tuple[SectionView, ...]:
+def _section_views(
+    sections: Sequence[Section], enlarge: bool, site: SiteLinks | None
+) -> tuple[SectionView, ...]:
     views: list[SectionView] = []
     number = 0
     for section in sections:
         steps: list[StepView] = []
         for step in section.steps:
             number += 1
-            steps.append(_step_view(number, step, enlarge))
+            steps.append(_step_view(number, step, enlarge, site))
         views.append(SectionView(_text_or_none(section.window), tuple(steps)))
     return tuple(views)
 
 
-def _step_view(number: int, step: Step, enlarge: bool) -> StepView:
+def _step_view(number: int, step: Step, enlarge: bool, site: SiteLinks | None) -> StepView:
     image = step.image or None
+    full = full_image_name(image) if image and enlarge else None
+    if image and site is not None:
+        full = full if full in site.files else image
     return StepView(
         number=number,
         text=step.text.strip(),
         alt=plain_text(step.text).removesuffix("."),
         note=_text_or_none(step.note),
         image=image,
-        full_image=full_image_name(image) if image and enlarge else None,
+        full_image=full,
     )
 
 

@@ -1,0 +1,11 @@
+"""The published SOP site: guides rendered through the templates into a MkDocs project, organised by the
+value stream, then built by MkDocs-Material or Zensical (``vsop build``) or previewed (``vsop serve``).
+
+library.py scans the guides, metrics.py computes process and lead times, coverage and reviews, pages.py
+renders the pages, project.py writes the MkDocs project incrementally, build.py and serve.py run the engine.
+"""
+
+from generator.publish.build import BuildResult, Engine, build_site
+from generator.publish.serve import serve_site
+
+__all__ = ["BuildResult", "Engine", "build_site", "serve_site"]

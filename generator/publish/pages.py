@@ -1,0 +1,293 @@
+"""The pages of the SOP site: typed contexts for the templates (home with the value-stream map, stage pages,
+the coverage page, guide pages) and their rendering. Paths are relative to the project's ``docs/``."""
+
+from __future__ import annotations
+
+import datetime
+import posixpath
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from generator.model import Guide, LibrarySettings, ValueStream
+from generator.publish.library import Entry
+from generator.publish.metrics import (
+    LeadTime,
+    StageMetrics,
+    Status,
+    StreamCoverage,
+    coverage,
+    guide_duration,
+    is_overdue,
+    lead_time,
+    overall_coverage,
+    review_due,
+    stage_metrics,
+)
+from generator.render import SiteLinks, environment, guide_markdown
+
+HOME = "index.md"
+COVERAGE = "coverage.md"
+TEMPLATES = {
+    "home": ("home.md.j2", "map.html.j2"),
+    "stage": ("stage.md.j2",),
+    "coverage": ("coverage.md.j2",),
+    "guide": ("guide.md.j2",),
+}
+
+
+def stage_page(stage_id: str) -> str:
+    return f"stages/{stage_id}.md"
+
+
+def guide_page(slug: str) -> str:
+    return f"guides/{slug}/index.md"
+
+
+def link(source: str, target: str) -> str:
+    """The relative Markdown link from page ``source`` to page or file ``target`` (both docs-relative)."""
+    return posixpath.relpath(target, posixpath.dirname(source) or ".")
+
+
+def html_url(source: str, target: str) -> str:
+    """The address of page ``target`` as the built site has it (``use_directory_urls: false``), from
+    ``source``: for raw HTML, whose links the engine does not rewrite."""
+    return link(source, target).removesuffix(".md") + ".html"
+
+
+@dataclass(frozen=True, slots=True)
+class GuideRow:
+    slug: str
+    title: str
+    url: str
+    stage: str | None
+    steps: int
+    duration_s: float | None
+    version: str
+    updated: str | None
+    due: str | None
+    overdue: bool
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StageBox:
+    id: str
+    name: str
+    url: str
+    owner: str | None
+    status: Status
+    sops: int
+    process_s: float
+    wait_s: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class StreamView:
+    name: str
+    stages: tuple[StageBox, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HomeContext:
+    title: str
+    description: str | None
+    streams: tuple[StreamView, ...]
+    ladder: LeadTime
+    guides: int
+    to_confirm: int
+    coverage_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageLink:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class StageContext:
+    id: str
+    name: str
+    stream: str
+    description: str | None
+    owner: str | None
+    status: Status
+    process_s: float
+    wait_s: float | None
+    guides: tuple[GuideRow, ...]
+    to_confirm: tuple[GuideRow, ...]
+    previous: PageLink | None
+    next: PageLink | None
+    map_url: str
+    coverage_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageContext:
+    streams: tuple[StreamCoverage, ...]
+    overall: StreamCoverage
+    undocumented: tuple[PageLink, ...]
+    unassigned: tuple[GuideRow, ...]
+    unknown_stage: tuple[GuideRow, ...]
+    to_confirm: tuple[GuideRow, ...]
+    overdue: tuple[GuideRow, ...]
+    review_every_s: float
+    map_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything the pages are made of, computed once per build."""
+
+    vs: ValueStream
+    settings: LibrarySettings
+    entries: tuple[Entry, ...]
+    metrics: tuple[StageMetrics, ...]
+    today: datetime.date
+
+
+def site_model(
+    vs: ValueStream, settings: LibrarySettings, entries: Sequence[Entry], today: datetime.date
+) -> Site:
+    guides = [e.guide for e in entries]
+    return Site(vs, settings, tuple(entries), stage_metrics(vs, guides, settings, today), today)
+
+
+def _row(site: Site, entry: Entry, source: str) -> GuideRow:
+    guide = entry.guide
+    due = review_due(guide, site.settings)
+    return GuideRow(
+        slug=entry.slug,
+        title=guide.title,
+        url=link(source, guide_page(entry.slug)),
+        stage=guide.stage,
+        steps=sum(1 for s in guide.steps if s.dropped is None),
+        duration_s=guide_duration(guide),
+        version=guide.version,
+        updated=_updated(guide),
+        due=due.isoformat() if due else None,
+        overdue=is_overdue(guide, site.settings, site.today),
+        evidence=tuple(guide.stage_evidence),
+    )
+
+
+def _updated(guide: Guide) -> str | None:
+    dates = sorted(r.date for r in guide.revisions if r.date)
+    return dates[-1] if dates else None
+
+
+def home_context(site: Site) -> HomeContext:
+    streams = []
+    for stream in site.vs.streams:
+        boxes = tuple(
+            StageBox(
+                id=m.stage.id,
+                name=m.stage.name,
+                url=html_url(HOME, stage_page(m.stage.id)),
+                owner=m.stage.owner,
+                status=m.status,
+                sops=len(m.guides),
+                process_s=m.process_s,
+                wait_s=m.wait_s,
+            )
+            for m in site.metrics
+            if m.stage.stream == stream.id
+        )
+        streams.append(StreamView(stream.name, boxes))
+    return HomeContext(
+        title=site.settings.site_name,
+        description=site.settings.description,
+        streams=tuple(streams),
+        ladder=lead_time(site.metrics),
+        guides=len(site.entries),
+        to_confirm=sum(1 for e in site.entries if e.guide.stage_source == "auto" and _known(site, e)),
+        coverage_url=link(HOME, COVERAGE),
+    )
+
+
+def _known(site: Site, entry: Entry) -> bool:
+    return entry.guide.stage is not None and site.vs.stage(entry.guide.stage) is not None
+
+
+def stage_context(site: Site, index: int) -> StageContext:
+    metrics = site.metrics[index]
+    stage = metrics.stage
+    source = stage_page(stage.id)
+    mine = [e for e in site.entries if e.guide.stage == stage.id]
+    stream = next(s.name for s in site.vs.streams if s.id == stage.stream)
+
+    def neighbour(i: int) -> PageLink | None:
+        if not 0 <= i < len(site.metrics):
+            return None
+        other = site.metrics[i].stage
+        return PageLink(other.name, link(source, stage_page(other.id)))
+
+    return StageContext(
+        id=stage.id,
+        name=stage.name,
+        stream=stream,
+        description=stage.description,
+        owner=stage.owner,
+        status=metrics.status,
+        process_s=metrics.process_s,
+        wait_s=metrics.wait_s,
+        guides=tuple(_row(site, e, source) for e in mine),
+        to_confirm=tuple(_row(site, e, source) for e in mine if e.guide.stage_source == "auto"),
+        previous=neighbour(index - 1),
+        next=neighbour(index + 1),
+        map_url=link(source, HOME),
+        coverage_url=link(source, COVERAGE),
+    )
+
+
+def coverage_context(site: Site) -> CoverageContext:
+    rows = [(e, _row(site, e, COVERAGE)) for e in site.entries]
+    return CoverageContext(
+        streams=tuple(coverage(stream, site.metrics) for stream in site.vs.streams),
+        overall=overall_coverage(site.metrics),
+        undocumented=tuple(
+            PageLink(m.stage.name, link(COVERAGE, stage_page(m.stage.id)))
+            for m in site.metrics
+            if not m.guides
+        ),
+        unassigned=tuple(r for e, r in rows if e.guide.stage is None),
+        unknown_stage=tuple(r for e, r in rows if e.guide.stage is not None and not _known(site, e)),
+        to_confirm=tuple(r for e, r in rows if e.guide.stage_source == "auto" and _known(site, e)),
+        overdue=tuple(r for _e, r in rows if r.overdue),
+        review_every_s=site.settings.review_every,
+        map_url=link(COVERAGE, HOME),
+    )
+
+
+def guide_links(site: Site, entry: Entry, files: frozenset[str]) -> SiteLinks:
+    source = guide_page(entry.slug)
+    stage = site.vs.stage(entry.guide.stage) if entry.guide.stage else None
+    return SiteLinks(
+        map_url=link(source, HOME),
+        stage_name=stage.name if stage else None,
+        stage_url=link(source, stage_page(stage.id)) if stage else None,
+        files=files,
+    )
+
+
+def render_home(ctx: HomeContext) -> str:
+    return environment().get_template("home.md.j2").render(home=ctx)
+
+
+def render_stage(ctx: StageContext) -> str:
+    return environment().get_template("stage.md.j2").render(stage=ctx)
+
+
+def render_coverage(ctx: CoverageContext) -> str:
+    return environment().get_template("coverage.md.j2").render(cov=ctx)
+
+
+def render_guide(entry: Entry, links: SiteLinks) -> str:
+    return guide_markdown(entry.guide, site=links)
+
+
+def template_sources(kind: str) -> str:
+    """The sources of the templates a kind of page is made from (part of each page's key)."""
+    env = environment()
+    assert env.loader is not None
+    return "\0".join(env.loader.get_source(env, name)[0] for name in TEMPLATES[kind])

@@ -1,0 +1,260 @@
+"""The MkDocs project of a library (``LIB/.vsop-cache/project``: ``mkdocs.yml`` and ``docs/``), written
+incrementally: each page is rendered only when its key (a hash of everything it is made from) changed, images
+are linked or copied only when changed, and files of guides that are gone are removed."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from capture.files import atomic_write_text
+from generator.annotate import full_image_name
+from generator.model import LibrarySettings, ValueStream
+from generator.publish import pages
+from generator.publish.library import Entry, Failure, scan_library
+from generator.render import SITE_TEMPLATES, environment
+
+PROJECT_DIR = Path(".vsop-cache") / "project"
+CONFIG = "mkdocs.yml"
+DOCS = "docs"
+BUILT = "site"  # where the engine builds inside the project (Zensical builds only inside its project)
+MANIFEST = "manifest.json"  # beside docs/: page -> key of the inputs it was rendered from
+ASSETS = ("vsop.css",)
+_CODE = Path(__file__).resolve().parent.parent / "render.py"  # the filters: their code shapes every page
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class NavStage:
+    name: str
+    page: str
+    guides: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NavStream:
+    name: str
+    stages: tuple[NavStage, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """What ``site/mkdocs.yml.j2`` may use: the site's name and description and the nav in flow order."""
+
+    site_name: str
+    description: str | None
+    streams: tuple[NavStream, ...]
+    unassigned: tuple[str, ...]
+    home: str = pages.HOME
+    coverage: str = pages.COVERAGE
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectResult:
+    path: Path
+    rendered: tuple[str, ...]  # pages rendered from their templates by this run
+    reused: tuple[str, ...]  # pages whose inputs had not changed
+    removed: tuple[str, ...]  # files of docs/ no longer wanted (guides deleted or failing)
+    failures: tuple[Failure, ...]
+    guides: int
+
+
+@dataclass(slots=True)
+class _Plan:
+    pages: dict[str, tuple[str, Callable[[], str]]] = field(default_factory=dict)  # page -> (key, render)
+    files: dict[str, Path] = field(default_factory=dict)  # docs-relative path -> source file
+
+
+def project_path(library: Path) -> Path:
+    return library / PROJECT_DIR
+
+
+def write_project(
+    library: Path,
+    vs: ValueStream,
+    settings: LibrarySettings,
+    *,
+    today: datetime.date | None = None,
+    progress: Progress | None = None,
+) -> ProjectResult:
+    """Bring ``LIB/.vsop-cache/project`` up to date with the library's guides; see the module docstring."""
+    report = progress or (lambda stage, done, total: None)
+    root = project_path(library)
+    docs = root / DOCS
+    docs.mkdir(parents=True, exist_ok=True)
+    scan = scan_library(library)
+    entries, failures = _with_images(scan.entries)
+    site = pages.site_model(vs, settings, entries, today or datetime.date.today())
+    plan = _plan(site)
+    manifest = _read_manifest(root)
+    rendered, reused = [], []
+    report("Rendering pages", 0, len(plan.pages))
+    for done, (page, (key, render)) in enumerate(plan.pages.items(), 1):
+        target = docs / page
+        if manifest.get(page) == key and target.is_file():
+            reused.append(page)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(target, render())
+            rendered.append(page)
+        report("Rendering pages", done, len(plan.pages))
+    for rel, source in plan.files.items():
+        _sync(source, docs / rel)
+    removed = _remove_unwanted(docs, set(plan.pages) | set(plan.files))
+    _write_if_changed(root / CONFIG, _config(site))
+    atomic_write_text(root / MANIFEST, json.dumps({p: k for p, (k, _r) in plan.pages.items()}, indent=0))
+    return ProjectResult(
+        root, tuple(rendered), tuple(reused), tuple(removed), scan.failures + failures, len(entries)
+    )
+
+
+def _with_images(entries: tuple[Entry, ...]) -> tuple[tuple[Entry, ...], tuple[Failure, ...]]:
+    """Guides whose shown steps' images all exist; the others fail, naming the step and the file."""
+    good: list[Entry] = []
+    failures: list[Failure] = []
+    for entry in entries:
+        missing = [
+            f"step {s.id}: image {s.image} is missing"
+            for s in entry.guide.steps
+            if s.dropped is None and s.image and not (entry.folder / s.image).is_file()
+        ]
+        if missing:
+            path = entry.folder / "guide.yml"
+            failures.append(Failure(path, f"{path}: " + "; ".join(missing)))
+        else:
+            good.append(entry)
+    return tuple(good), tuple(failures)
+
+
+def _key(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0\1")
+    return digest.hexdigest()
+
+
+def _plan(site: pages.Site) -> _Plan:
+    plan = _Plan()
+    code = _CODE.read_text(encoding="utf-8")
+    home = pages.home_context(site)
+    plan.pages[pages.HOME] = (
+        _key(code, pages.template_sources("home"), repr(home)),
+        lambda: pages.render_home(home),
+    )
+    stage_source = pages.template_sources("stage")
+    for i, metrics in enumerate(site.metrics):
+        ctx = pages.stage_context(site, i)
+        plan.pages[pages.stage_page(metrics.stage.id)] = (
+            _key(code, stage_source, repr(ctx)),
+            functools.partial(pages.render_stage, ctx),
+        )
+    cov = pages.coverage_context(site)
+    plan.pages[pages.COVERAGE] = (
+        _key(code, pages.template_sources("coverage"), repr(cov)),
+        lambda: pages.render_coverage(cov),
+    )
+    guide_source = pages.template_sources("guide")
+    for entry in site.entries:
+        folder = pages.guide_page(entry.slug).rpartition("/")[0]
+        files = _guide_files(entry)
+        links = pages.guide_links(site, entry, frozenset(files))
+        plan.pages[pages.guide_page(entry.slug)] = (
+            _key(code, guide_source, entry.digest, repr(links)),
+            functools.partial(pages.render_guide, entry, links),
+        )
+        plan.files.update({f"{folder}/{name}": entry.folder / name for name in files})
+    plan.files.update({name: SITE_TEMPLATES / name for name in ASSETS})
+    return plan
+
+
+def _guide_files(entry: Entry) -> list[str]:
+    """The images a guide page shows, with each one's full frame where it exists (click to enlarge)."""
+    files: list[str] = []
+    for step in entry.guide.steps:
+        if step.dropped is None and step.image:
+            files.append(step.image)
+            full = full_image_name(step.image)
+            if (entry.folder / full).is_file():
+                files.append(full)
+    return list(dict.fromkeys(files))
+
+
+def _sync(source: Path, target: Path) -> None:
+    """Make ``target`` a hard link to (or else a copy of) ``source`` unless it already is one."""
+    try:
+        have = target.stat()
+        want = source.stat()
+        if (have.st_size, have.st_mtime_ns) == (want.st_size, want.st_mtime_ns):
+            return
+        target.unlink()
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _remove_unwanted(docs: Path, wanted: set[str]) -> list[str]:
+    removed = []
+    for path in sorted(docs.rglob("*"), reverse=True):  # children before their folders
+        rel = path.relative_to(docs).as_posix()
+        if path.is_dir():
+            if not any(path.iterdir()):
+                path.rmdir()
+        elif rel not in wanted:
+            path.unlink()
+            removed.append(rel)
+    return sorted(removed)
+
+
+def _read_manifest(root: Path) -> dict[str, str]:
+    try:
+        data = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _config(site: pages.Site) -> str:
+    guides = {e.slug: e.guide.stage for e in site.entries}
+    streams = tuple(
+        NavStream(
+            stream.name,
+            tuple(
+                NavStage(
+                    stage.name,
+                    pages.stage_page(stage.id),
+                    tuple(pages.guide_page(slug) for slug, s in guides.items() if s == stage.id),
+                )
+                for stage in stream.stages
+            ),
+        )
+        for stream in site.vs.streams
+    )
+    known = {s.id for s in site.vs.stages}
+    cfg = SiteConfig(
+        site_name=site.settings.site_name,
+        description=site.settings.description,
+        streams=streams,
+        unassigned=tuple(pages.guide_page(slug) for slug, s in guides.items() if s not in known),
+    )
+    return environment().get_template("mkdocs.yml.j2").render(cfg=cfg)
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except FileNotFoundError:
+        pass
+    atomic_write_text(path, text)

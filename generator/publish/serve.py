@@ -1,0 +1,141 @@
+"""``vsop serve``: build the project, run the engine's own live-reloading server on it, and re-render the
+guides into the project whenever the library changes (watchdog), so the browser reloads with the change."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from capture.errors import SiteError, VsopError
+from generator.library import GUIDES_DIR
+from generator.publish.build import Engine, engine_command, engine_env
+from generator.publish.library import Failure
+from generator.publish.project import CONFIG, PROJECT_DIR, write_project
+
+QUIET_S = 0.3  # changes closer together than this are rendered once
+Say = Callable[[str], None]
+
+
+def serve_site(library: Path, host: str = "127.0.0.1", port: int = 8000, engine: Engine = "mkdocs") -> None:
+    """Serve the SOP site of ``library`` on http://host:port/ with live reload until interrupted
+    (Ctrl+C or SIGTERM); raises :class:`SiteError` when the engine's server stops by itself."""
+    say: Say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    render = _renderer(library, say)
+    render()
+    project = library / PROJECT_DIR
+    argv = [*engine_command(engine, "serve"), "-f", str(project / CONFIG), "-a", f"{host}:{port}"]
+    with _watching(library, render), _interrupt_on_sigterm():
+        server = subprocess.Popen(argv, env=engine_env())
+        try:
+            code = server.wait()
+        except KeyboardInterrupt:
+            _stop(server)
+            return
+    if code != 0:
+        raise SiteError(f"{engine} serve stopped with exit status {code} (is port {port} free?)")
+
+
+def _renderer(library: Path, say: Say) -> Callable[[], None]:
+    """Write the project again from the library as it is now; problems are said, serving goes on."""
+
+    def render() -> None:
+        from generator.valuestream import load_settings, load_valuestream
+
+        try:
+            vs, settings = load_valuestream(library), load_settings(library)
+            result = write_project(library, vs, settings)
+        except VsopError as exc:
+            say(f"vsop: error: {exc}")
+            return
+        _say_failures(result.failures, say)
+        if result.rendered:
+            say(f"vsop: rendered {len(result.rendered)} page(s): {', '.join(result.rendered[:5])}")
+
+    return render
+
+
+def _say_failures(failures: tuple[Failure, ...], say: Say) -> None:
+    for failure in failures:
+        say(f"vsop: left out of the site: {failure.message}")
+
+
+class _Changes(FileSystemEventHandler):
+    """Notes changes to guides, valuestream.yml and vsop.yml; vsop's own cache and output are ignored."""
+
+    def __init__(self, library: Path, changed: threading.Event) -> None:
+        self.ignored = tuple(str(library.resolve() / p) for p in (".vsop-cache", "site"))
+        self.changed = changed
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        paths = [event.src_path, getattr(event, "dest_path", "")]
+        for raw in paths:
+            path = raw.decode() if isinstance(raw, bytes) else raw
+            if path and not path.startswith(self.ignored) and event.event_type != "opened":
+                self.changed.set()
+
+
+@contextmanager
+def _watching(library: Path, render: Callable[[], None]) -> Iterator[None]:
+    changed, stop = threading.Event(), threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            if not changed.wait(0.5):
+                continue
+            while changed.is_set():  # wait until the writer is done
+                changed.clear()
+                stop.wait(QUIET_S)
+            if not stop.is_set():
+                render()
+
+    handler = _Changes(library, changed)
+    guides = library / GUIDES_DIR
+    guides.mkdir(exist_ok=True)
+    observer = Observer()
+    observer.schedule(handler, str(library.resolve()), recursive=False)  # valuestream.yml, vsop.yml
+    observer.schedule(handler, str(guides.resolve()), recursive=True)
+    observer.start()
+    worker = threading.Thread(target=loop, name="vsop-serve-render", daemon=True)
+    worker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        observer.stop()
+        observer.join()
+        worker.join()
+
+
+@contextmanager
+def _interrupt_on_sigterm() -> Iterator[None]:
+    """SIGTERM stops serving like Ctrl+C, so the engine's server is stopped too (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
