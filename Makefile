@@ -2,7 +2,17 @@
 SRC := capture generator tests bench
 VENV := .venv/bin
 
-.PHONY: test check record bench clean
+.PHONY: demo demo-live test check record bench clean
+
+# The main job on sample data: guides from the shipped recordings, the SOP site on http://127.0.0.1:8000.
+demo:
+	scripts/bootstrap.sh runtime
+	$(VENV)/vsop demo
+
+# The same, recorded again first on a private X display (needs the X tools and apps of the tests).
+demo-live:
+	scripts/bootstrap.sh test
+	$(VENV)/vsop demo --live
 
 test:
 	scripts/bootstrap.sh test

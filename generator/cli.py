@@ -16,6 +16,7 @@ from capture.cli import record
 from capture.errors import VsopError
 from generator.init import init_command
 from generator.publish.commands import build_command, serve_command
+from generator.sample.demo.command import demo
 from generator.stage import stage_command
 
 
@@ -43,6 +44,7 @@ def cli() -> None:
 cli.add_command(record)
 cli.add_command(init_command)
 cli.add_command(stage_command)
+cli.add_command(demo)
 cli.add_command(build_command)
 cli.add_command(serve_command)
 

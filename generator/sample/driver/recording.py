@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
@@ -38,8 +38,15 @@ def record_scenario(
     return out_dir
 
 
-def record_fixtures(target: Path, scenarios: Sequence[Scenario], size: tuple[int, int] = (1280, 800)) -> None:
-    """Record each scenario on a fresh virtual display and store it as ``target/<id>/`` (without .lock)."""
+def record_fixtures(
+    target: Path,
+    scenarios: Sequence[Scenario],
+    size: tuple[int, int] = (1280, 800),
+    stored: Callable[[Scenario, Path], None] | None = None,
+) -> None:
+    """Record each scenario on a fresh virtual display and store it as ``target/<id>/`` (without .lock);
+    ``stored`` is told of each one (default: its path is printed)."""
+    report = stored or (lambda scenario, path: click.echo(f"{scenario.id}: {path}"))
     with VirtualDisplay(*size) as display, tempfile.TemporaryDirectory(prefix="vsop-fixtures-") as scratch:
         chromium: Chromium | None = None
         try:
@@ -47,7 +54,7 @@ def record_fixtures(target: Path, scenarios: Sequence[Scenario], size: tuple[int
                 chromium = _chromium_for(scenario, display, chromium)
                 path = record_scenario(scenario, display, Path(scratch) / scenario.id, chromium)
                 keep(path, scenario, target / scenario.id)
-                click.echo(f"{scenario.id}: {target / scenario.id}")
+                report(scenario, target / scenario.id)
         finally:
             if chromium is not None:
                 chromium.close()

@@ -1,0 +1,103 @@
+"""The demo library: ``init_library``, then one guide per sample recording, each on its scenario's stage."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from capture.errors import GuideError
+from generator.guidefile import GUIDE_FILE
+from generator.library import GUIDES_DIR, slugify
+from generator.sample import RECORDINGS
+from generator.sample.scenarios import SCENARIOS, Scenario, by_id
+from generator.valuestream import SETTINGS_FILE, VALUESTREAM_FILE
+
+Progress = Callable[[str, int, int], None]
+DEFAULT_FOLDER = Path("vsop-demo")
+RECORDINGS_DIR = "recordings"  # where --live stores its recordings in the library
+LIBRARY_MARKS = (VALUESTREAM_FILE, SETTINGS_FILE, GUIDES_DIR)
+GENERATING = "Generating guides"
+
+
+def demo_scenarios(ids: Sequence[str] = ()) -> list[Scenario]:
+    """The scenarios named by ``ids`` (all of them when none), in the order of the value stream."""
+    try:
+        return [by_id(i) for i in ids] if ids else list(SCENARIOS)
+    except KeyError as exc:
+        raise GuideError(str(exc.args[0])) from None
+
+
+def guide_folder(library: Path, scenario: Scenario) -> Path:
+    """The guide the demo makes of ``scenario``: its id is its title's slug."""
+    return library / GUIDES_DIR / slugify(scenario.title)
+
+
+def check_folder(library: Path) -> None:
+    """A new or empty folder, or a vsop library; anything else is refused rather than written into."""
+    if not library.exists():
+        return
+    if not library.is_dir():
+        raise GuideError(f"{library}: not a folder; give the demo library a new folder with --library DIR")
+    if any(library.iterdir()) and not any((library / mark).exists() for mark in LIBRARY_MARKS):
+        raise GuideError(
+            f"{library}: the folder is not empty and is not a vsop library (it has none of "
+            f"{', '.join(LIBRARY_MARKS)}); the demo writes only into a new or empty folder or a library: "
+            f"give one with --library DIR"
+        )
+
+
+def make_demo_library(
+    library: Path,
+    live: bool = False,
+    progress: Progress | None = None,
+    scenarios: Sequence[str] = (),
+) -> list[Path]:
+    """Make ``library`` a vsop library with one guide per sample recording; return the guide folders.
+
+    Guides already there are kept, so a second run is quick. With ``live``, every scenario is first performed
+    and recorded for real on a private X display into ``library/recordings/``, and its guide made anew from
+    that recording. ``scenarios`` limits the demo to these scenario ids.
+    """
+    report = progress or (lambda stage, done, total: None)
+    chosen = demo_scenarios(scenarios)
+    check_folder(library)
+    if live:
+        from generator.sample.demo.live import record_live, require_tools
+
+        require_tools(chosen)  # before anything is written
+    from generator.init import init_library
+
+    init_library(library)
+    source = RECORDINGS
+    if live:
+        source = library / RECORDINGS_DIR
+        record_live(source, chosen, report)
+    folders = []
+    report(GENERATING, 0, len(chosen))
+    for done, scenario in enumerate(chosen, start=1):
+        folders.append(_guide(library, source / scenario.id, scenario, replace=live, progress=report))
+        report(GENERATING, done, len(chosen))
+    return folders
+
+
+def _guide(library: Path, recording: Path, scenario: Scenario, replace: bool, progress: Progress) -> Path:
+    from generator.generate import Options, generate
+
+    folder = guide_folder(library, scenario)
+    if (folder / GUIDE_FILE).is_file() and not replace:
+        return folder
+    old = folder.with_name(f".{folder.name}.old")  # kept until the new guide is in place
+    if folder.exists():
+        shutil.rmtree(old, ignore_errors=True)
+        folder.rename(old)
+    try:
+        made = generate(recording, library, Options(title=scenario.title, stage=scenario.stage), progress)
+    except BaseException:
+        if old.exists() and not folder.exists():
+            old.rename(folder)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+    if made != folder:
+        raise GuideError(f"{made}: the demo guide was expected at {folder}")
+    return made
