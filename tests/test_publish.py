@@ -200,7 +200,7 @@ def test_pages_show_the_map_stages_coverage_and_breadcrumbs(tmp_path: Path) -> N
     assert "Sales" in home and "Fulfillment" in home
     assert "2 SOPs Process 1 min 20 s Wait 4 h" in home
     assert "No SOP 0 SOPs Process \u2013 Wait 1 d" in home
-    assert "SOP overdue for review" in home and "Process cycle efficiency 0.1 %" in home
+    assert "SOP overdue for review" in home and "Process cycle efficiency 0.08 %" in home
     stage = _text_of(out / "stages" / "inquiry.html")
     assert f"Owner {HOSTILE}" in stage and f"Purpose {HOSTILE}" in stage
     assert "Second guide (review overdue) 2 40 s 1.0.0 2020-01-01" in stage
