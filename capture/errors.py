@@ -41,4 +41,4 @@ class ExportError(VsopError):
 
 
 class SiteError(VsopError):
-    """The SOP site cannot be built or served (the engine failed, is missing, or the output folder is unsafe)."""
+    """The SOP site cannot be built or served: the engine failed or is missing, or the output is unsafe."""
