@@ -84,10 +84,10 @@ def save_guide(guide: Guide, path: Path) -> None:
 def load_guide(path: Path) -> Guide:
     """Read and validate ``path``; every problem is reported at once as ``file:line: what``."""
     try:
-        node, data = parse(path, GuideError)
+        text, data = parse(path, GuideError)
     except FileNotFoundError:
         raise GuideError(f"{path}: no such guide file") from None
-    checker = _Checker(path, node)
+    checker = _Checker(path, text)
     guide = checker.guide(data)
     if checker.problems:
         raise GuideError("\n".join(checker.problems))

@@ -414,6 +414,12 @@ class _TextOnly(HTMLParser):
         self.parts.append(data)
 
 
+@functools.cache
+def _sentence_converter() -> markdown.Markdown:
+    """One converter reused for every sentence: building one costs more than converting a sentence."""
+    return markdown.Markdown(extensions=["pymdownx.keys"])
+
+
 def plain_text(markdown_text: str) -> str:
     """What a Markdown sentence reads as, without markup ("Click Save lead.", "Press Ctrl+S.").
 
@@ -421,6 +427,6 @@ def plain_text(markdown_text: str) -> str:
     the site will show it.
     """
     parser = _TextOnly()
-    parser.feed(markdown.markdown(markdown_text, extensions=["pymdownx.keys"]))
+    parser.feed(_sentence_converter().reset().convert(markdown_text))
     parser.close()
     return " ".join("".join(parser.parts).split())

@@ -35,8 +35,8 @@ def load_settings(library: Path) -> LibrarySettings:
     path = library / SETTINGS_FILE
     if not path.is_file():
         return LibrarySettings()
-    node, data = parse(path, ValueStreamError)
-    checker = _Checker(path, node)
+    text, data = parse(path, ValueStreamError)
+    checker = _Checker(path, text)
     settings = checker.settings({} if data is None else data)
     checker.raise_problems()
     return settings
@@ -56,8 +56,8 @@ def check_stage(vs: ValueStream, stage_id: str, where: str) -> Stage:
 
 
 def _read_valuestream(path: Path, source: Path | None) -> ValueStream:
-    node, data = parse(path, ValueStreamError)
-    checker = _Checker(path, node)
+    text, data = parse(path, ValueStreamError)
+    checker = _Checker(path, text)
     streams = checker.valuestream(data)
     checker.raise_problems()
     return ValueStream(streams, source)

@@ -13,14 +13,18 @@ from capture.errors import VsopError
 Where = tuple[object, ...]  # a path into the document: ("streams", 0, "stages", 2, "wait_time")
 
 
-def parse(path: Path, error: type[VsopError]) -> tuple[yaml.Node | None, Any]:
-    """The node tree (for lines) and the data of the YAML file ``path``; unreadable input raises ``error``."""
+# libyaml where PyYAML was built with it (the wheels are): parsing is most of the time of a large site build.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def parse(path: Path, error: type[VsopError]) -> tuple[str, Any]:
+    """The text and the data of the YAML file ``path``; unreadable input raises ``error``."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise error(f"{path}: not UTF-8 text ({exc.reason})") from exc
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader), yaml.safe_load(text)
+        return text, yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
@@ -36,28 +40,38 @@ def field_name(where: Where) -> str:
 class Checker:
     """Collects problems with their lines; subclasses validate one kind of file."""
 
-    def __init__(self, path: Path, node: yaml.Node | None) -> None:
+    def __init__(self, path: Path, text: str) -> None:
         self.path = path
-        self.lines: dict[Where, int] = {}
-        if node is not None:
-            self._index(node, ())
+        self.source = text
+        self._lines: dict[Where, int] | None = None  # indexed when the first problem needs a line
         self.problems: list[str] = []
 
+    @property
+    def lines(self) -> dict[Where, int]:
+        if self._lines is None:
+            self._lines = {}
+            node = yaml.compose(self.source, Loader=_Loader)
+            if node is not None:
+                self._index(node, ())
+        return self._lines
+
     def _index(self, node: yaml.Node, where: Where) -> None:
-        self.lines[where] = node.start_mark.line + 1
+        lines = self.lines
+        lines[where] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 path = (*where, key.value)
                 self._index(value, path)
-                self.lines[path] = key.start_mark.line + 1  # "key: value" is reported on the key's line
+                lines[path] = key.start_mark.line + 1  # "key: value" is reported on the key's line
         elif isinstance(node, yaml.SequenceNode):
             for i, item in enumerate(node.value):
                 self._index(item, (*where, i))
 
     def line(self, where: Where) -> int:
         """The line of ``where``, or of its nearest parent that is in the file (1 in an empty file)."""
-        known = (where[:n] for n in range(len(where), -1, -1) if where[:n] in self.lines)
-        return self.lines[next(known)] if self.lines else 1
+        lines = self.lines
+        known = (where[:n] for n in range(len(where), -1, -1) if where[:n] in lines)
+        return lines[next(known)] if lines else 1
 
     def fail(self, where: Where, message: str) -> None:
         self.problems.append(f"{self.path}:{self.line(where)}: {field_name(where)}: {message}")
