@@ -1,0 +1,168 @@
+"""Site benchmark: build time of a 500-guide library against plain MkDocs on the same Markdown.
+
+A synthetic library of N guides x S steps (default 500 x 12; guide.yml files as ``vsop generate`` writes
+them, each step with a 960x540 annotated-looking PNG) spread over the default value stream's stages is built
+three ways in one run:
+
+- ``vsop build`` cold: the library is rendered through the templates into the MkDocs project, then MkDocs
+  builds it (``build_site``);
+- plain ``mkdocs build`` of the very project vsop generated (the same Markdown and images): the floor;
+- ``vsop build`` again after one guide's title changed: only that guide's page is rendered again.
+
+The target is vsop's cold build within 1.5x of plain MkDocs. A benchmark, not a test: it exits 0 when a
+target is missed, and says which.
+
+    python bench/site.py [--guides N] [--steps S] [--engine mkdocs|zensical] [--json PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+# Python puts this file's folder first on the import path, where `import capture` would find
+# bench/capture.py instead of the capture package.
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+from PIL import Image, ImageDraw  # noqa: E402
+
+from generator.guidefile import GUIDE_FILE, load_guide, save_guide  # noqa: E402
+from generator.library import GUIDES_DIR  # noqa: E402
+from generator.model import Guide, Revision, Step  # noqa: E402
+from generator.publish.build import build_site  # noqa: E402
+from generator.valuestream import load_valuestream  # noqa: E402
+
+TARGET_RATIO = 1.5
+ACTIONS = ("click", "type", "click", "hotkey")
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    metric: str
+    measured: str
+    target: str
+    ok: bool | None  # None: reported, no target
+
+
+def sample_images(folder: Path, count: int) -> list[Path]:
+    """``count`` distinct step screenshots, palette PNGs like the generator's (about 10 KB each)."""
+    folder.mkdir(parents=True)
+    paths = []
+    for i in range(count):
+        image = Image.new("RGB", (960, 540), (245, 246, 248))
+        draw = ImageDraw.Draw(image)
+        draw.rectangle((0, 0, 960, 48), fill=(33, 37, 41))
+        for row in range(8):
+            draw.rectangle((40, 80 + row * 52, 420, 110 + row * 52), outline=(180, 180, 190), width=1)
+            draw.text((50, 88 + row * 52), f"Field {i}-{row}", fill=(40, 40, 40))
+        draw.rectangle((300 + i * 20, 200, 480 + i * 20, 240), outline=(230, 60, 30), width=4)
+        path = folder / f"step-{i}.png"
+        image.quantize(64).save(path, optimize=True)
+        paths.append(path)
+    return paths
+
+
+def make_library(library: Path, guides: int, steps: int) -> None:
+    stages = [s.id for s in load_valuestream(library).stages]
+    images = sample_images(library.parent / "images", steps)
+    for g in range(guides):
+        guide_id = f"procedure-{g:04d}"
+        folder = library / GUIDES_DIR / guide_id
+        (folder / "images").mkdir(parents=True)
+        guide_steps = []
+        for s in range(steps):
+            step_id = f"s-{s:04x}"
+            action = ACTIONS[s % len(ACTIONS)]
+            target = f"Field {s} of form {g}"
+            value = {"type": f"value {g}-{s}", "hotkey": "ctrl+s"}.get(action)
+            text = {
+                "click": f"Click **{target}**.",
+                "type": f"Type `{value}` in **{target}**.",
+                "hotkey": "Press ++ctrl+s++.",
+            }[action]
+            shutil.copyfile(images[s], folder / "images" / f"{step_id}.png")
+            guide_steps.append(
+                Step(step_id, action, target, value, f"App {g % 7}", text, image=f"images/{step_id}.png")
+            )
+        guide = Guide(
+            id=guide_id,
+            title=f"Procedure {g}: handle case type {g % 37}",
+            stage=stages[g % len(stages)] if g % 10 else None,
+            version="1.0.0",
+            purpose=None,
+            recorded={"duration_s": 30.0 + g % 90},
+            steps=guide_steps,
+            revisions=[Revision("1.0.0", "2026-11-01", "Recorded", duration_s=30.0 + g % 90)],
+            stage_source="manual" if g % 10 else None,
+        )
+        save_guide(guide, folder / GUIDE_FILE)
+
+
+def timed(work: object) -> float:
+    start = time.perf_counter()
+    work()  # type: ignore[operator]
+    return time.perf_counter() - start
+
+
+def plain_mkdocs(project: Path, out: Path, engine: str) -> None:
+    if engine == "mkdocs":
+        command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml")]
+        command += ["-d", str(out)]
+    else:
+        command = [str(Path(sys.executable).parent / "zensical"), "build", "-f", str(project / "mkdocs.yml")]
+    subprocess.run(command, check=True, capture_output=True)
+
+
+def run(guides: int, steps: int, engine: str, tmp: Path) -> list[Row]:
+    library = tmp / "library"
+    library.mkdir()
+    start = time.perf_counter()
+    make_library(library, guides, steps)
+    made = time.perf_counter() - start
+    cold = timed(lambda: build_site(library, tmp / "out-vsop", engine=engine))  # type: ignore[arg-type]
+    project = library / ".vsop-cache" / "project"
+    floor = timed(lambda: plain_mkdocs(project, tmp / "out-plain", engine))
+    changed = library / GUIDES_DIR / "procedure-0001" / GUIDE_FILE
+    guide = load_guide(changed)
+    guide.title += " (changed)"
+    save_guide(guide, changed)
+    warm = timed(lambda: build_site(library, tmp / "out-vsop", engine=engine))  # type: ignore[arg-type]
+    ratio = cold / floor
+    return [
+        Row("library", f"{guides} guides x {steps} steps (made in {made:.1f} s)", "", None),
+        Row(f"vsop build, cold ({engine})", f"{cold:.1f} s", "", None),
+        Row(f"plain {engine} build of the same project", f"{floor:.1f} s", "", None),
+        Row("vsop overhead (cold / plain)", f"{ratio:.2f}x", f"<= {TARGET_RATIO}x", ratio <= TARGET_RATIO),
+        Row("vsop build after one guide changed", f"{warm:.1f} s ({warm / floor:.2f}x plain)", "", None),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--guides", type=int, default=500)
+    parser.add_argument("--steps", type=int, default=12)
+    parser.add_argument("--engine", choices=("mkdocs", "zensical"), default="mkdocs")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="vsop-bench-site-") as tmp:
+        rows = run(args.guides, args.steps, args.engine, Path(tmp))
+    print("| metric | measured | target | met |\n|---|---|---|---|")
+    for row in rows:
+        met = "" if row.ok is None else ("yes" if row.ok else "**no**")
+        print(f"| {row.metric} | {row.measured} | {row.target} | {met} |")
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) for r in rows], indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
