@@ -1,5 +1,5 @@
 # One command for each job; `make test` is what CI runs (.ci/run).
-SRC := capture generator tests bench
+SRC := capture generator tests bench setup.py
 VENV := .venv/bin
 
 .PHONY: demo demo-live test check record bench clean

@@ -27,8 +27,17 @@ from generator.annotate import full_image_name
 from generator.durations import format_duration
 from generator.model import Action, Guide, Step
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-SITE_TEMPLATES = TEMPLATES.parent / "site"  # the SOP site's mkdocs.yml template and assets
+
+def shipped(name: str) -> Path:
+    """The top-level folder ``name`` (templates, site) of a source checkout or an editable install, else
+    the copy that a built wheel carries inside the package (setup.py)."""
+    package = Path(__file__).resolve().parent
+    source = package.parent / name
+    return source if source.is_dir() else package / "_shipped" / name
+
+
+TEMPLATES = shipped("templates")
+SITE_TEMPLATES = shipped("site")  # the SOP site's mkdocs.yml template and assets
 ACTIONS = frozenset(get_args(Action))
 
 Vertical = Literal["top", "middle", "bottom"]
