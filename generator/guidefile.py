@@ -13,13 +13,25 @@ import yaml
 from capture.errors import GuideError
 from capture.files import atomic_write_text
 from generator.durations import parse_duration
-from generator.model import Action, Guide, Revision, StageSource, Step
+from generator.model import Action, Box, EditedField, Guide, NoteKind, Revision, StageSource, Step
 from generator.yamlcheck import Checker, parse
 
 SCHEMA = 1
 GUIDE_FILE = "guide.yml"
 ACTIONS = frozenset(get_args(Action))
-_STEP_DEFAULTS = {"note": None, "secret": False, "dropped": None, "conf": None, "count": 1}
+_STEP_DEFAULTS: dict[str, Any] = {
+    "note": None,
+    "secret": False,
+    "dropped": None,
+    "conf": None,
+    "count": 1,
+    "note_kind": "note",
+    "blur": [],
+    "crop": None,
+    "edited": [],
+}
+NOTE_KINDS = frozenset(get_args(NoteKind))
+EDITED_FIELDS = frozenset(get_args(EditedField))
 _ALWAYS = ("id", "action", "target", "value", "window", "text", "note", "image", "box", "at")
 
 
@@ -74,6 +86,12 @@ def _step_data(step: Step) -> dict[str, Any]:
         value = getattr(step, name)
         if value != default:
             data[name] = value
+    if step.blur:
+        data["blur"] = [_Flow(b) for b in step.blur]
+    if step.crop is not None:
+        data["crop"] = _Flow(step.crop)
+    if step.edited:
+        data["edited"] = _Flow(step.edited)
     return data
 
 
@@ -173,10 +191,21 @@ class _Checker(Checker):
         action = item.get("action")
         if action not in ACTIONS:
             self.fail((*where, "action"), f"expected one of {', '.join(sorted(ACTIONS))}, found {action!r}")
-        box = self.get(item, where, "box", list, True)
-        if box is not None and not (len(box) == 4 and all(type(v) is int for v in box)):
-            self.fail((*where, "box"), f"expected [x, y, width, height] in integers or null, found {box!r}")
-            box = None
+        box = self.box(item.get("box"), (*where, "box"))
+        blur = self.get(item, where, "blur", list, True) or []
+        note_kind = item.get("note_kind", "note")
+        if note_kind not in NOTE_KINDS:
+            self.fail(
+                (*where, "note_kind"), f"expected one of {', '.join(sorted(NOTE_KINDS))}, found {note_kind!r}"
+            )
+            note_kind = "note"
+        edited = self.get(item, where, "edited", list, True) or []
+        for i, name in enumerate(edited):
+            if name not in EDITED_FIELDS:
+                self.fail(
+                    (*where, "edited", i),
+                    f"expected one of {', '.join(sorted(EDITED_FIELDS))}, found {name!r}",
+                )
         return Step(
             id=self.get(item, where, "id", str, False) or "",
             action=cast(Action, action if action in ACTIONS else "click"),  # a bad one is reported above
@@ -186,13 +215,29 @@ class _Checker(Checker):
             text=self.get(item, where, "text", str, False) or "",
             note=self.get(item, where, "note", str, True),
             image=self.image(item, where),
-            box=(box[0], box[1], box[2], box[3]) if box else None,
+            box=box,
             at=float(self.get(item, where, "at", (int, float), True) or 0.0),
             secret=bool(self.get(item, where, "secret", bool, True)),
             dropped=self.get(item, where, "dropped", str, True),
             conf=self.get(item, where, "conf", (int, float), True),
             count=self.get(item, where, "count", int, True) or 1,
+            note_kind=cast(NoteKind, note_kind),
+            blur=[b for i, v in enumerate(blur) if (b := self.box(v, (*where, "blur", i))) is not None],
+            crop=self.box(item.get("crop"), (*where, "crop")),
+            edited=[cast(EditedField, e) for e in edited if e in EDITED_FIELDS],
         )
+
+    def box(self, value: Any, where: tuple[object, ...]) -> Box | None:
+        """``[x, y, width, height]`` in integers (width and height above 0), or None."""
+        if value is None:
+            return None
+        if (
+            not (isinstance(value, list) and len(value) == 4 and all(type(v) is int for v in value))
+            or min(value[2:]) <= 0
+        ):
+            self.fail(where, f"expected [x, y, width, height] in integers or null, found {value!r}")
+            return None
+        return (value[0], value[1], value[2], value[3])
 
     def text(self, item: dict[str, Any], where: tuple[object, ...], key: str) -> str | None:
         value = item.get(key)

@@ -90,6 +90,16 @@ class Step:
     dropped: str | None = None
     conf: float | None = None
     count: int = 1
+    note_kind: NoteKind = "note"  # how ``note`` is shown: a Material admonition of this kind
+    blur: list[Box] = field(default_factory=list)  # boxes a person blurred, in the pixels of ``image``
+    crop: Box | None = None  # the part of ``image`` a person kept, in its pixels
+    edited: list[EditedField] = field(default_factory=list)  # what a person changed; ``vsop update`` keeps it
+
+
+Box = tuple[int, int, int, int]  # x, y, width, height in pixels
+NoteKind = Literal["note", "tip", "warning"]
+# Fields of a step that a person edits (vsop edit, or by hand); "dropped" means the person deleted the step.
+EditedField = Literal["text", "note", "box", "blur", "crop", "dropped"]
 
 
 @dataclass(slots=True)

@@ -32,6 +32,11 @@ def sample_guide() -> Guide:
                 box=(10, 20, 60, 18),
                 at=1.2,
                 conf=91.5,
+                note="Leads opens the list of all leads.",
+                note_kind="tip",
+                blur=[(1, 2, 30, 40), (50, 60, 7, 8)],
+                crop=(0, 0, 400, 300),
+                edited=["text", "note", "blur", "crop"],
             ),
             Step(
                 "s-0b1c",
@@ -64,6 +69,11 @@ def test_round_trip(tmp_path: Path) -> None:
     assert load_guide(path) == sample_guide()
     text = path.read_text()
     assert "box: [10, 20, 60, 18]" in text and text.startswith("schema: 1\nid: capture-a-new-lead\n")
+    assert (
+        "  blur:\n  - [1, 2, 30, 40]\n  - [50, 60, 7, 8]\n" in text
+        and "edited: [text, note, blur, crop]" in text
+    )
+    assert "note_kind" not in text.split("- id: s-0b1c")[1]  # defaults are not written
 
 
 def test_typed_text_that_looks_like_yaml_stays_text(tmp_path: Path) -> None:
@@ -97,6 +107,10 @@ def last_line_of(path: Path, fragment: str) -> int:
         ("image: images/s-3f9a.png", "image: ../../etc/passwd", "steps[0].image: expected a path inside"),
         ("title: Capture a new lead", "title: [a, b]", "title: expected str"),
         ("schema: 1", "schema: 9", "schema: expected 1, found 9"),
+        ("note_kind: tip", "note_kind: hint", "steps[0].note_kind: expected one of note, tip, warning"),
+        ("crop: [0, 0, 400, 300]", "crop: [0, 0, 0, 300]", "steps[0].crop: expected [x, y, width, height]"),
+        ("- [1, 2, 30, 40]", "- [1, 2, 30]", "steps[0].blur[0]: expected [x, y, width, height]"),
+        ("edited: [text,", "edited: [txt,", "steps[0].edited[0]: expected one of blur, box, crop"),
     ],
 )
 def test_invalid_guide_names_file_line_and_field(tmp_path: Path, old: str, new: str, expected: str) -> None:
