@@ -17,8 +17,10 @@ from capture.errors import VsopError
 from generator.export import export_command
 from generator.init import init_command
 from generator.publish.commands import build_command, serve_command
+from generator.review import review_command, status_command
 from generator.sample.demo.command import demo
 from generator.stage import stage_command
+from generator.updatecmd import diff_command, update_command
 
 
 @contextmanager
@@ -49,6 +51,10 @@ cli.add_command(export_command)
 cli.add_command(demo)
 cli.add_command(build_command)
 cli.add_command(serve_command)
+cli.add_command(update_command)
+cli.add_command(diff_command)
+cli.add_command(review_command)
+cli.add_command(status_command)
 
 
 @cli.command()

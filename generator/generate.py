@@ -12,7 +12,7 @@ import logging
 import os
 import secrets
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
@@ -80,6 +80,17 @@ class _Work:
     redactions: tuple[Redaction, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """A recording turned into steps, their images drawn into ``folder/images/<step id>.png``: what a guide
+    is made of, before it is a guide (``vsop update`` aligns these with a guide's steps)."""
+
+    recording: Recording
+    steps: tuple[Step, ...]
+    folder: Path
+    duration_s: float  # from the first event of the first step to the last event of the last one
+
+
 def generate(
     recording_path: Path, library: Path, options: Options = Options(), progress: Progress | None = None
 ) -> Path:
@@ -88,11 +99,7 @@ def generate(
     recording = load_recording(recording_path)
     valuestream = load_valuestream(library)
     given = _given_stage(valuestream, recording, options)  # checked before the long work
-    drafts = segment(recording)
-    if not any(d.dropped is None for d in drafts):
-        raise GuideError(f"{recording_path}: no steps found (nothing was clicked, typed or captured)")
-    work = [_Work(d, _shot(recording, d)) for d in drafts]
-    _label(work, Ocr(cache_dir=library / CACHE_DIR / "ocr"), options, report)
+    work = _labelled(recording, library, options, report)
     title = options.title or recording.meta.title or _default_title(work)
     slug = unique_slug(library, title)
     guides = library / GUIDES_DIR
@@ -101,7 +108,8 @@ def generate(
     staging.mkdir()
     try:
         link = given or _matched_stage(valuestream, recording, work)
-        guide = _guide(slug, title, link, recording, work, staging, options.full_frames, report)
+        made = _recorded(recording, work, staging, options.full_frames, report, set())
+        guide = _guide(slug, title, link, made)
         save_guide(guide, staging / GUIDE_FILE)
         (staging / "guide.md").write_text(
             guide_markdown(guide, enlarge=options.full_frames), encoding="utf-8"
@@ -112,6 +120,33 @@ def generate(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def recorded_steps(
+    recording_path: Path,
+    library: Path,
+    folder: Path,
+    options: Options = Options(),
+    progress: Progress | None = None,
+    taken: Collection[str] = (),
+) -> Recorded:
+    """The steps of a recording with their images in ``folder/images/`` (created), as :func:`generate`
+    makes them, without making a guide; new step ids avoid ``taken``. ``options.title`` and ``stage`` are
+    not used."""
+    report = progress or (lambda stage, done, total: None)
+    recording = load_recording(recording_path)
+    work = _labelled(recording, library, options, report)
+    folder.mkdir(parents=True, exist_ok=True)
+    return _recorded(recording, work, folder, options.full_frames, report, set(taken))
+
+
+def _labelled(recording: Recording, library: Path, options: Options, report: Progress) -> list[_Work]:
+    drafts = segment(recording)
+    if not any(d.dropped is None for d in drafts):
+        raise GuideError(f"{recording.path}: no steps found (nothing was clicked, typed or captured)")
+    work = [_Work(d, _shot(recording, d)) for d in drafts]
+    _label(work, Ocr(cache_dir=library / CACHE_DIR / "ocr"), options, report)
+    return work
 
 
 def _given_stage(valuestream: ValueStream, recording: Recording, options: Options) -> _Link | None:
@@ -239,17 +274,9 @@ def _default_title(work: Sequence[_Work]) -> str:
     return "Recorded procedure"
 
 
-def _guide(
-    slug: str,
-    title: str,
-    link: _Link,
-    recording: Recording,
-    work: list[_Work],
-    folder: Path,
-    full_frames: bool,
-    report: Progress,
-) -> Guide:
-    ids: set[str] = set()
+def _recorded(
+    recording: Recording, work: list[_Work], folder: Path, full_frames: bool, report: Progress, ids: set[str]
+) -> Recorded:
     steps = [_step(item, _new_id(ids)) for item in work]
     images = folder / "images"
     images.mkdir()
@@ -273,22 +300,31 @@ def _guide(
     for step, _item in shots:
         step.image = f"images/{step.id}.png"
     last = max((w.draft.t + w.draft.duration for w in work), default=0.0)
+    return Recorded(recording, tuple(steps), folder, round(last, 1))
+
+
+def _guide(slug: str, title: str, link: _Link, made: Recorded) -> Guide:
     return Guide(
         id=slug,
         title=title,
         stage=link.stage,
         version="1.0.0",
         purpose=None,
-        recorded={
-            "recording": str(recording.path),
-            "started": recording.meta.started,
-            "duration_s": round(last, 1),
-        },
-        steps=steps,
-        revisions=[Revision("1.0.0", date.today().isoformat(), "Recorded", duration_s=round(last, 1))],
+        recorded=recorded_field(made),
+        steps=list(made.steps),
+        revisions=[Revision("1.0.0", date.today().isoformat(), "Recorded", duration_s=made.duration_s)],
         stage_source=link.source,
         stage_evidence=list(link.evidence),
     )
+
+
+def recorded_field(made: Recorded) -> dict[str, object]:
+    """The guide's ``recorded`` field: which recording its steps come from, when it started, how long."""
+    return {
+        "recording": str(made.recording.path),
+        "started": made.recording.meta.started,
+        "duration_s": made.duration_s,
+    }
 
 
 def _step(item: _Work, step_id: str) -> Step:

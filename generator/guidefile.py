@@ -13,7 +13,7 @@ import yaml
 from capture.errors import GuideError
 from capture.files import atomic_write_text
 from generator.durations import parse_duration
-from generator.model import Action, Box, EditedField, Guide, NoteKind, Revision, StageSource, Step
+from generator.model import Action, Box, Change, EditedField, Guide, NoteKind, Revision, StageSource, Step
 from generator.yamlcheck import Checker, parse
 
 SCHEMA = 1
@@ -29,9 +29,12 @@ _STEP_DEFAULTS: dict[str, Any] = {
     "blur": [],
     "crop": None,
     "edited": [],
+    "change": None,
+    "was": None,
 }
 NOTE_KINDS = frozenset(get_args(NoteKind))
 EDITED_FIELDS = frozenset(get_args(EditedField))
+CHANGES = frozenset(get_args(Change))
 _ALWAYS = ("id", "action", "target", "value", "window", "text", "note", "image", "box", "at")
 
 
@@ -75,7 +78,7 @@ def _optional(guide: Guide) -> dict[str, Any]:
 
 
 def _revision_data(revision: Revision) -> dict[str, Any]:
-    return {k: v for k, v in dataclasses.asdict(revision).items() if v is not None}
+    return {k: v for k, v in dataclasses.asdict(revision).items() if v is not None and v != []}
 
 
 def _step_data(step: Step) -> dict[str, Any]:
@@ -206,6 +209,12 @@ class _Checker(Checker):
                     (*where, "edited", i),
                     f"expected one of {', '.join(sorted(EDITED_FIELDS))}, found {name!r}",
                 )
+        change = item.get("change")
+        if change is not None and change not in CHANGES:
+            self.fail(
+                (*where, "change"), f"expected one of {', '.join(sorted(CHANGES))} or null, found {change!r}"
+            )
+            change = None
         return Step(
             id=self.get(item, where, "id", str, False) or "",
             action=cast(Action, action if action in ACTIONS else "click"),  # a bad one is reported above
@@ -225,6 +234,8 @@ class _Checker(Checker):
             blur=[b for i, v in enumerate(blur) if (b := self.box(v, (*where, "blur", i))) is not None],
             crop=self.box(item.get("crop"), (*where, "crop")),
             edited=[cast(EditedField, e) for e in edited if e in EDITED_FIELDS],
+            change=cast(Change | None, change),
+            was=self.get(item, where, "was", str, True),
         )
 
     def box(self, value: Any, where: tuple[object, ...]) -> Box | None:
@@ -264,4 +275,5 @@ class _Checker(Checker):
             summary=self.get(item, where, "summary", str, False) or "",
             author=self.get(item, where, "author", str, True),
             duration_s=self.get(item, where, "duration_s", (int, float), True),
+            removed=[str(r) for r in self.get(item, where, "removed", list, True) or []],
         )

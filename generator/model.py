@@ -94,12 +94,16 @@ class Step:
     blur: list[Box] = field(default_factory=list)  # boxes a person blurred, in the pixels of ``image``
     crop: Box | None = None  # the part of ``image`` a person kept, in its pixels
     edited: list[EditedField] = field(default_factory=list)  # what a person changed; ``vsop update`` keeps it
+    change: Change | None = None  # what ``vsop update`` found for the latest version: a new or changed step
+    was: str | None = None  # for a changed step, its text in the previous version
 
 
 Box = tuple[int, int, int, int]  # x, y, width, height in pixels
 NoteKind = Literal["note", "tip", "warning"]
 # Fields of a step that a person edits (vsop edit, or by hand); "dropped" means the person deleted the step.
 EditedField = Literal["text", "note", "box", "blur", "crop", "dropped"]
+# How a step differs from the previous version of the guide (vsop update; cleared by the next update).
+Change = Literal["new", "changed"]
 
 
 @dataclass(slots=True)
@@ -109,6 +113,7 @@ class Revision:
     summary: str
     author: str | None = None
     duration_s: float | None = None  # how long the recording of this version took, when it came from one
+    removed: list[str] = field(default_factory=list)  # texts of the steps this version removed (vsop update)
 
 
 @dataclass(slots=True)

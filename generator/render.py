@@ -251,6 +251,25 @@ def _require_str(value: object, name: str) -> None:
         )
 
 
+_CODE_SPAN = re.compile(r"(`+).+?(?<!`)\1(?!`)")
+
+
+def cell(text: str) -> str:
+    """Markdown (a person's or vsop's) kept as Markdown in one table cell: one line, ``|`` and raw HTML
+    shown as text outside code spans (inside them Markdown shows everything as text anyway)."""
+    _require_str(text, "cell")
+    flat = " ".join(text.split())
+    parts, end = [], 0
+    for span in _CODE_SPAN.finditer(flat):
+        parts += [_cell_text(flat[end : span.start()]), span[0]]
+        end = span.end()
+    return "".join([*parts, _cell_text(flat[end:])])
+
+
+def _cell_text(text: str) -> str:
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace("|", "&#124;")
+
+
 def yaml_str(text: str) -> str:
     """A YAML double-quoted scalar (JSON's string syntax is valid YAML), for ``*.yml.j2`` templates."""
     _require_str(text, "yaml")
@@ -269,7 +288,9 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=md, code=code, keys=keys, url=url, yaml=yaml_str, duration=format_duration)
+    env.filters.update(
+        md=md, code=code, keys=keys, url=url, yaml=yaml_str, duration=format_duration, cell=cell
+    )
     return env
 
 

@@ -34,7 +34,9 @@ def assign_stage(guide_file: Path, stage_id: str) -> Guide:
     """Link the guide to ``stage_id`` (checked against its library's value stream) as a manual choice."""
     guide = load_guide(guide_file)
     check_stage(guide_valuestream(guide_file), stage_id, f"{guide_file}: stage")
-    return _save(guide_file, replace(guide, stage=stage_id, stage_source="manual", stage_evidence=[]))
+    return save_guide_and_page(
+        guide_file, replace(guide, stage=stage_id, stage_source="manual", stage_evidence=[])
+    )
 
 
 def confirm_stage(guide_file: Path) -> Guide:
@@ -45,10 +47,11 @@ def confirm_stage(guide_file: Path) -> Guide:
     check_stage(guide_valuestream(guide_file), guide.stage, f"{guide_file}: stage")
     if guide.stage_source == "manual":
         return guide
-    return _save(guide_file, replace(guide, stage_source="manual", stage_evidence=[]))
+    return save_guide_and_page(guide_file, replace(guide, stage_source="manual", stage_evidence=[]))
 
 
-def _save(guide_file: Path, guide: Guide) -> Guide:
+def save_guide_and_page(guide_file: Path, guide: Guide) -> Guide:
+    """Rewrite guide.yml atomically and render guide.md again beside it (with full frames if it has them)."""
     save_guide(guide, guide_file)
     folder = guide_file.parent
     enlarge = any(s.image and (folder / full_image_name(s.image)).is_file() for s in guide.steps)

@@ -8,7 +8,7 @@ import click
 
 from capture.errors import VsopError
 from generator.sample.driver.recording import record_fixtures, record_session
-from generator.sample.scenarios import SCENARIOS, by_id
+from generator.sample.scenarios import SCENARIOS, VARIANTS, by_id
 
 PROG = "python -m generator.sample.driver"
 
@@ -27,12 +27,17 @@ PROG = "python -m generator.sample.driver"
     help="Folder to store ONE 1920x1080 recording of all Chromium scenarios in, one after the other "
     "(e.g. tests/fixtures/recordings/long-session).",
 )
-@click.option("--scenario", "ids", multiple=True, help="Record only this scenario id (repeatable).")
+@click.option(
+    "--scenario",
+    "ids",
+    multiple=True,
+    help="Record only this scenario id (repeatable); also the variants of a changed app, e.g. new-lead-v2.",
+)
 def cli(target: Path | None, long_target: Path | None, ids: tuple[str, ...]) -> None:
     """Perform the sample scenarios for real on a private X display and store their recordings."""
     if target is None and long_target is None:
         raise click.UsageError("give --record-fixtures DIR or --record-long DIR")
-    scenarios = [by_id(i) for i in ids] if ids else list(SCENARIOS)
+    scenarios = [by_id(i, (*SCENARIOS, *VARIANTS)) for i in ids] if ids else list(SCENARIOS)
     if target is not None:
         record_fixtures(target, scenarios)
     if long_target is not None:
