@@ -42,3 +42,7 @@ class ExportError(VsopError):
 
 class SiteError(VsopError):
     """The SOP site cannot be built or served: the engine failed or is missing, or the output is unsafe."""
+
+
+class EditError(VsopError):
+    """A change asked of ``vsop edit`` is invalid: the editor answers 400 with why, and changes nothing."""

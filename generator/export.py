@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal, get_args
@@ -31,6 +32,7 @@ from capture.errors import ExportError
 from capture.files import atomic_write_text, temp_path
 from generator.chromium import print_pdf
 from generator.guidefile import load_guide
+from generator.imageedit import published_images
 from generator.library import resolve_guide
 from generator.model import Guide
 from generator.portable import portable, relink_images
@@ -93,7 +95,9 @@ def _target(out: Path | None, guide_id: str, fmt: Format) -> Path:
 
 def export_html(guide: Guide, folder: Path, paper: Paper = "a4", made: datetime.date | None = None) -> str:
     """The guide as one self-contained HTML page; ``folder`` holds its images."""
-    converter = markdown.Markdown(extensions=[*EXTENSIONS, _Embed(folder)], output_format="html")
+    published = published_images(guide, folder)
+    embed = SafeHtml(lambda src: data_uri(folder, src, published))
+    converter = markdown.Markdown(extensions=[*EXTENSIONS, embed, _Steps()], output_format="html")
     body = converter.convert(guide_markdown(guide, enlarge=False))
     page = ExportPage(
         title=guide.title,
@@ -105,24 +109,31 @@ def export_html(guide: Guide, folder: Path, paper: Paper = "a4", made: datetime.
     return environment().get_template("export.html.j2").render(page=page)
 
 
-class _Embed(Extension):  # type: ignore[misc]
-    """Raw HTML off; images become data: URIs; each step (number, text, note, image) one ``section``."""
+class SafeHtml(Extension):  # type: ignore[misc]
+    """Raw HTML off (shown as text), event-handler attributes and ``javascript:`` links dropped, and each
+    image's ``src`` replaced by ``image_src(src)`` (which raises for an image it refuses)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, image_src: Callable[[str], str]) -> None:
         super().__init__()
-        self.folder = folder
+        self.image_src = image_src
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
-        md.treeprocessors.register(_Inline(md, self.folder), "vsop-inline", 4)  # after attr_list (8)
+        md.treeprocessors.register(_Inline(md, self.image_src), "vsop-inline", 4)  # after attr_list (8)
+
+
+class _Steps(Extension):  # type: ignore[misc]
+    """Each step (number, text, note, image) one ``section``."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_StepBlocks(md), "vsop-steps", 3)
 
 
 class _Inline(Treeprocessor):  # type: ignore[misc]
-    def __init__(self, md: markdown.Markdown, folder: Path) -> None:
+    def __init__(self, md: markdown.Markdown, image_src: Callable[[str], str]) -> None:
         super().__init__(md)
-        self.folder = folder
+        self.image_src = image_src
 
     def run(self, root: ET.Element) -> None:
         for element in root.iter():
@@ -131,16 +142,18 @@ class _Inline(Treeprocessor):  # type: ignore[misc]
             if element.get("href", "").strip().lower().startswith(_UNSAFE_SCHEMES):
                 del element.attrib["href"]
             if element.tag == "img":
-                element.set("src", data_uri(self.folder, element.get("src", "")))
+                element.set("src", self.image_src(element.get("src", "")))
 
 
-def data_uri(folder: Path, src: str) -> str:
-    """The image ``src`` (relative to the guide ``folder``) as a data: URI."""
+def data_uri(folder: Path, src: str, published: Mapping[str, bytes] | None = None) -> str:
+    """The image ``src`` (relative to the guide ``folder``) as a data: URI; an image in ``published`` (see
+    :func:`~generator.imageedit.published_images`) is embedded as a person edited it."""
     image = _guide_image(folder, src)
     mime = _MIME.get(image.suffix.lower())
     if mime is None:
         raise ExportError(f"{image}: expected a {', '.join(sorted(_MIME))} image, found {image.suffix!r}")
-    return f"data:{mime};base64,{base64.b64encode(image.read_bytes()).decode('ascii')}"
+    data = (published or {}).get(image.relative_to(folder.resolve()).as_posix()) or image.read_bytes()
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def _guide_image(folder: Path, src: str) -> Path:
@@ -198,6 +211,7 @@ def write_markdown(guide: Guide, folder: Path, target: Path) -> None:
     if images.exists() and not images.is_dir():
         raise ExportError(f"{images}: expected the images folder of the export, found a file; move it away")
     copies: dict[str, Path] = {}  # name in the images folder -> file in the guide folder
+    published = published_images(guide, folder)
 
     def relink(src: str) -> str:
         parts = urlsplit(src)
@@ -214,7 +228,11 @@ def write_markdown(guide: Guide, folder: Path, target: Path) -> None:
     try:
         for name, source in copies.items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, staging / name)
+            edited = published.get(source.relative_to(folder.resolve()).as_posix())
+            if edited is None:
+                shutil.copyfile(source, staging / name)
+            else:
+                (staging / name).write_bytes(edited)
         _swap_folder(staging, images)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

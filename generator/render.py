@@ -25,7 +25,8 @@ import markdown  # type: ignore[import-untyped]
 from capture.models import Rect
 from generator.annotate import full_image_name
 from generator.durations import format_duration
-from generator.model import Action, Guide, Step
+from generator.imageedit import has_image_edits
+from generator.model import Action, Guide, NoteKind, Step
 
 
 def shipped(name: str) -> Path:
@@ -78,6 +79,9 @@ class StepView:
     note: str | None
     image: str | None
     full_image: str | None
+    note_kind: NoteKind = "note"  # the admonition the note is shown in
+    change: Change | None = None  # new or changed in the latest version (vsop update)
+    was: str | None = None  # a changed step's text in the previous version (Markdown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +95,17 @@ class RevisionView:
     version: str
     date: str
     author: str | None
-    summary: str
+    summary: str  # Markdown (vsop update's summary escapes what came from the screen)
+    url: str | None = None  # on the SOP site: the page of this earlier version, when git has it
+
+
+@dataclass(frozen=True, slots=True)
+class ChangesView:
+    """What the latest version changed (shown when the guide has more than one revision)."""
+
+    version: str
+    summary: str  # Markdown
+    removed: tuple[str, ...]  # texts of the removed steps (Markdown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +117,8 @@ class SiteLinks:
     stage_name: str | None = None
     stage_url: str | None = None
     files: frozenset[str] = frozenset()
+    history: tuple[tuple[str, str], ...] = ()  # (version, url) of the pages of earlier versions
+    current: tuple[str, str] | None = None  # on an earlier version's page: (version, url) of the current one
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +134,7 @@ class GuideContext:
     sections: tuple[SectionView, ...]
     revisions: tuple[RevisionView, ...]
     site: SiteLinks | None = None
+    changes: ChangesView | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,10 +417,23 @@ def guide_markdown(
         version=guide.version,
         prerequisites=tuple(p.strip() for p in guide.prerequisites if p.strip()),
         sections=_section_views(chosen, enlarge, site),
-        revisions=tuple(RevisionView(r.version, r.date, r.author, r.summary) for r in guide.revisions),
+        revisions=_revision_views(guide, site),
         site=site,
+        changes=_changes(guide),
     )
     return environment().get_template("guide.md.j2").render(guide=ctx)
+
+
+def _revision_views(guide: Guide, site: SiteLinks | None) -> tuple[RevisionView, ...]:
+    urls = dict(site.history) if site is not None else {}
+    return tuple(RevisionView(r.version, r.date, r.author, r.summary, urls.get(r.version)) for r in guide.revisions)
+
+
+def _changes(guide: Guide) -> ChangesView | None:
+    if len(guide.revisions) < 2:
+        return None
+    latest = guide.revisions[-1]
+    return ChangesView(latest.version, latest.summary, tuple(r for r in latest.removed if r.strip()))
 
 
 def _section_views(
@@ -422,7 +452,8 @@ def _section_views(
 
 def _step_view(number: int, step: Step, enlarge: bool, site: SiteLinks | None) -> StepView:
     image = step.image or None
-    full = full_image_name(image) if image and enlarge else None
+    # an edited image is published alone: the full frame shows what a blur hides and a crop leaves out
+    full = full_image_name(image) if image and enlarge and not has_image_edits(step) else None
     if image and site is not None:
         full = full if full in site.files else image
     return StepView(
@@ -430,6 +461,9 @@ def _step_view(number: int, step: Step, enlarge: bool, site: SiteLinks | None) -
         text=step.text.strip(),
         alt=plain_text(step.text).removesuffix("."),
         note=_text_or_none(step.note),
+        note_kind=step.note_kind,
+        change=step.change,
+        was=_text_or_none(step.was),
         image=image,
         full_image=full,
     )

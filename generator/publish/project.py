@@ -14,9 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from capture.files import atomic_write_text
+from capture.files import atomic_write, atomic_write_text
 from generator.annotate import full_image_name
-from generator.model import LibrarySettings, ValueStream
+from generator.imageedit import edited_png, has_image_edits
+from generator.model import LibrarySettings, Step, ValueStream
 from generator.publish import pages
 from generator.publish.library import Entry, Failure, scan_library
 from generator.render import SITE_TEMPLATES, environment
@@ -28,6 +29,7 @@ BUILT = "site"  # where the engine builds inside the project (Zensical builds on
 MANIFEST = "manifest.json"  # beside docs/: page -> key of the inputs it was rendered from
 ASSETS = ("vsop.css",)
 _CODE = Path(__file__).resolve().parent.parent / "render.py"  # the filters: their code shapes every page
+_IMAGE_CODE = Path(__file__).resolve().parent.parent / "imageedit.py"
 
 Progress = Callable[[str, int, int], None]
 
@@ -71,6 +73,7 @@ class ProjectResult:
 class _Plan:
     pages: dict[str, tuple[str, Callable[[], str]]] = field(default_factory=dict)  # page -> (key, render)
     files: dict[str, Path] = field(default_factory=dict)  # docs-relative path -> source file
+    edited: dict[str, tuple[str, Path, Step]] = field(default_factory=dict)  # path -> (key, image, step)
 
 
 def project_path(library: Path) -> Path:
@@ -108,9 +111,13 @@ def write_project(
         report("Rendering pages", done, len(plan.pages))
     for rel, source in plan.files.items():
         _sync(source, docs / rel)
-    removed = _remove_unwanted(docs, set(plan.pages) | set(plan.files))
+    for rel, (key, source, step) in plan.edited.items():
+        if manifest.get(rel) != key or not (docs / rel).is_file():
+            _write_bytes(docs / rel, edited_png(source, step))
+    removed = _remove_unwanted(docs, set(plan.pages) | set(plan.files) | set(plan.edited))
     _write_if_changed(root / CONFIG, _config(site))
-    atomic_write_text(root / MANIFEST, json.dumps({p: k for p, (k, _r) in plan.pages.items()}, indent=0))
+    keys = {p: k for p, (k, _r) in plan.pages.items()} | {p: k for p, (k, _s, _t) in plan.edited.items()}
+    atomic_write_text(root / MANIFEST, json.dumps(keys, indent=0))
     return ProjectResult(
         root, tuple(rendered), tuple(reused), tuple(removed), scan.failures + failures, len(entries)
     )
@@ -163,6 +170,7 @@ def _plan(site: pages.Site) -> _Plan:
         lambda: pages.render_coverage(cov),
     )
     guide_source = pages.template_sources("guide")
+    image_code = _IMAGE_CODE.read_text(encoding="utf-8")
     for entry in site.entries:
         folder = pages.guide_page(entry.slug).rpartition("/")[0]
         files = _guide_files(entry)
@@ -172,18 +180,31 @@ def _plan(site: pages.Site) -> _Plan:
             functools.partial(pages.render_guide, entry, links),
         )
         plan.files.update({f"{folder}/{name}": entry.folder / name for name in files})
+        for step in entry.guide.steps:
+            if step.dropped is None and step.image and has_image_edits(step):
+                rel, source = f"{folder}/{step.image}", entry.folder / step.image
+                plan.files.pop(rel, None)
+                plan.edited[rel] = (_image_key(image_code, source, step), source, step)
     plan.files.update({name: SITE_TEMPLATES / name for name in ASSETS})
     return plan
 
 
+def _image_key(code: str, source: Path, step: Step) -> str:
+    """What an edited image is made of: the code drawing it, its source file (size, time) and the edits."""
+    info = source.stat()
+    edits = repr((step.blur, step.crop, step.box if "box" in step.edited else None))
+    return _key(code, f"{info.st_size}:{info.st_mtime_ns}", edits)
+
+
 def _guide_files(entry: Entry) -> list[str]:
-    """The images a guide page shows, with each one's full frame where it exists (click to enlarge)."""
+    """The images a guide page shows, with each one's full frame where it exists (click to enlarge); an
+    edited image is published without its full frame (see generator/render.py)."""
     files: list[str] = []
     for step in entry.guide.steps:
         if step.dropped is None and step.image:
             files.append(step.image)
             full = full_image_name(step.image)
-            if (entry.folder / full).is_file():
+            if not has_image_edits(step) and (entry.folder / full).is_file():
                 files.append(full)
     return list(dict.fromkeys(files))
 
@@ -202,6 +223,12 @@ def _sync(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
+
+
+def _write_bytes(target: Path, data: bytes) -> None:
+    """A new file (never writing through a hard link to a guide's image: the rename replaces the link)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(target, lambda fh: fh.write(data))
 
 
 def _remove_unwanted(docs: Path, wanted: set[str]) -> list[str]:

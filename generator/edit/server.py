@@ -1,0 +1,255 @@
+"""The editor's HTTP server on 127.0.0.1: one page, its script and style, the guide's images, and a JSON API
+whose every change is saved to guide.yml at once (generator/edit/session.py).
+
+Only requests that carry the session's token (``?token=`` or the ``X-Vsop-Token`` header) and name the
+server by its loopback address (``Host: 127.0.0.1:PORT`` or ``localhost:PORT``: a page on another site that
+rebinds its DNS name to 127.0.0.1 is refused) are answered. Changes must be ``application/json`` POSTs from
+the editor's own origin; no CORS header is ever sent. Files are served only from inside the guide folder.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hmac
+import http.server
+import json
+import secrets
+import threading
+import webbrowser
+from dataclasses import dataclass
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from capture.errors import EditError, GuideError, ValueStreamError, VsopError
+from generator.edit.page import render_page
+from generator.edit.session import Session
+from generator.imageedit import edited_png, has_image_edits
+from generator.model import Guide, ValueStream
+from generator.render import TEMPLATES
+
+HOST = "127.0.0.1"
+STATIC = TEMPLATES / "editor"
+ASSETS = {"editor.js": "text/javascript; charset=utf-8", "editor.css": "text/css; charset=utf-8"}
+IMAGES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif"}
+MAX_BODY = 1 << 20
+TOKEN_HEADER = "X-Vsop-Token"
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "form-action 'none'; frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+@dataclass(slots=True)
+class EditorServer:
+    """A running editor: ``url`` (with its token) opens it; :meth:`close` stops it."""
+
+    url: str
+    session: Session
+    httpd: _Httpd
+    thread: threading.Thread
+
+    @property
+    def port(self) -> int:
+        return int(self.httpd.server_address[1])
+
+    def wait(self) -> None:
+        """Block until the server is closed (from another thread) or Ctrl+C."""
+        while self.thread.is_alive():
+            self.thread.join(0.5)
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join()
+
+
+def start_editor(guide_file: Path, open_browser: bool = True, port: int = 0) -> EditorServer:
+    """Serve the editor of ``guide_file`` on 127.0.0.1 (``port`` 0: a free one) in a background thread and
+    open it in the browser unless ``open_browser`` is false. An invalid guide is refused before it starts."""
+    session = Session(guide_file.resolve())
+    token = secrets.token_urlsafe(24)
+    try:
+        httpd = _Httpd((HOST, port), _Handler)
+    except OSError as exc:
+        raise EditError(f"{HOST}:{port}: cannot listen ({exc.strerror}); choose another --port") from None
+    httpd.session, httpd.token = session, token
+    bound = int(httpd.server_address[1])
+    httpd.hosts = frozenset({f"{HOST}:{bound}", f"localhost:{bound}"})
+    thread = threading.Thread(target=httpd.serve_forever, name="vsop-editor", daemon=True)
+    thread.start()
+    server = EditorServer(f"http://{HOST}:{bound}/?token={token}", session, httpd, thread)
+    if open_browser:
+        webbrowser.open(server.url)
+    return server
+
+
+class _Httpd(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    session: Session
+    token: str
+    hosts: frozenset[str]
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    server: _Httpd
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # the terminal shows the URL and errors, not every image request
+
+    # Dispatch ----------------------------------------------------------------------------------------
+
+    def do_GET(self) -> None:
+        path = self._checked()
+        if path is None:
+            return
+        try:
+            self._get(path)
+        except VsopError as exc:  # guide.yml invalid or gone on disk
+            self._error(HTTPStatus.CONFLICT, str(exc))
+
+    def _get(self, path: str) -> None:
+        if path == "/":
+            self._send(HTTPStatus.OK, "text/html; charset=utf-8", self._page().encode("utf-8"))
+        elif path.startswith("/static/") and path.removeprefix("/static/") in ASSETS:
+            name = path.removeprefix("/static/")
+            self._send(HTTPStatus.OK, ASSETS[name], (STATIC / name).read_bytes())
+        elif path.startswith("/file/"):
+            self._file(unquote(path.removeprefix("/file/")))
+        elif path.startswith("/published/") and path.endswith(".png"):
+            self._published(unquote(path.removeprefix("/published/").removesuffix(".png")))
+        elif path == "/api/guide":
+            self._json(HTTPStatus.OK, self._state(self.server.session.guide()))
+        else:
+            self._error(HTTPStatus.NOT_FOUND, f"{path}: no such page in the editor")
+
+    def do_POST(self) -> None:
+        path = self._checked()
+        if path is None:
+            return
+        origin = self.headers.get("Origin")
+        if origin is not None and urlsplit(origin).netloc not in self.server.hosts:
+            self._error(
+                HTTPStatus.FORBIDDEN, f"Origin {origin}: changes come only from the editor's own page"
+            )
+            return
+        if path not in ("/api/change", "/api/undo"):
+            self._error(HTTPStatus.NOT_FOUND, f"{path}: no such API; expected /api/change or /api/undo")
+            return
+        body = self._body()
+        if body is _NO_BODY:
+            return
+        session = self.server.session
+        try:
+            guide = session.change(body) if path == "/api/change" else session.undo()
+        except EditError as exc:
+            self._error(HTTPStatus.BAD_REQUEST, str(exc))
+        except VsopError as exc:  # guide.yml invalid or gone on disk: the change cannot be made now
+            self._error(HTTPStatus.CONFLICT, str(exc))
+        else:
+            self._json(HTTPStatus.OK, self._state(guide))
+
+    # Checks ------------------------------------------------------------------------------------------
+
+    def _checked(self) -> str | None:
+        """The request's path when its Host and token are right; otherwise answers 403 and returns None."""
+        host = self.headers.get("Host", "")
+        if host not in self.server.hosts:
+            self._error(HTTPStatus.FORBIDDEN, f"Host {host!r}: the editor answers only to 127.0.0.1")
+            return None
+        url = urlsplit(self.path)
+        given = self.headers.get(TOKEN_HEADER) or next(iter(parse_qs(url.query).get("token", [])), "")
+        if not hmac.compare_digest(given.encode(), self.server.token.encode()):
+            self._error(HTTPStatus.FORBIDDEN, "token missing or wrong: open the URL that vsop edit printed")
+            return None
+        return url.path
+
+    def _body(self) -> object:
+        if not self.headers.get("Content-Type", "").startswith("application/json"):
+            self._error(
+                HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "expected a JSON body (Content-Type: application/json)"
+            )
+            return _NO_BODY
+        try:
+            length = int(self.headers.get("Content-Length", ""))
+        except ValueError:
+            self._error(HTTPStatus.LENGTH_REQUIRED, "expected a Content-Length")
+            return _NO_BODY
+        if not 0 <= length <= MAX_BODY:
+            self._error(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"expected at most {MAX_BODY} bytes, found {length}"
+            )
+            return _NO_BODY
+        raw = self.rfile.read(length)
+        try:
+            return cast(object, json.loads(raw.decode("utf-8")) if raw.strip() else {})
+        except (UnicodeDecodeError, ValueError) as exc:
+            self._error(HTTPStatus.BAD_REQUEST, f"request: expected JSON, found invalid JSON ({exc})")
+            return _NO_BODY
+
+    # Answers -----------------------------------------------------------------------------------------
+
+    def _page(self) -> str:
+        session = self.server.session
+        return render_page(
+            session.guide(), session.guide_file, self.server.token, session.can_undo, self._valuestream()
+        )
+
+    def _valuestream(self) -> ValueStream | None:
+        try:
+            return self.server.session.valuestream()
+        except (GuideError, ValueStreamError):
+            return None  # not in a library, or its valuestream.yml is broken: no stage choice
+
+    def _file(self, rel: str) -> None:
+        folder = self.server.session.folder.resolve()
+        if not rel or rel.startswith(("/", "\\")) or "\\" in rel or "\0" in rel or ".." in rel.split("/"):
+            self._error(HTTPStatus.FORBIDDEN, f"{rel!r}: only files inside the guide folder are served")
+            return
+        path = (folder / rel).resolve()
+        if not path.is_relative_to(folder):  # a symbolic link out of the folder
+            self._error(HTTPStatus.FORBIDDEN, f"{rel!r}: only files inside the guide folder are served")
+        elif path.suffix.lower() not in IMAGES or not path.is_file():
+            self._error(HTTPStatus.NOT_FOUND, f"{rel!r}: no such image in the guide folder")
+        else:
+            self._send(HTTPStatus.OK, IMAGES[path.suffix.lower()], path.read_bytes())
+
+    def _published(self, step_id: str) -> None:
+        session = self.server.session
+        step = next((s for s in session.guide().steps if s.id == step_id), None)
+        if step is None or step.image is None:
+            self._error(HTTPStatus.NOT_FOUND, f"{step_id!r}: no step with a screenshot has this id")
+            return
+        path = (session.folder / step.image).resolve()
+        if not path.is_relative_to(session.folder.resolve()) or not path.is_file():
+            self._error(HTTPStatus.NOT_FOUND, f"{step.image}: the screenshot of {step_id} is missing")
+            return
+        data = edited_png(path, step) if has_image_edits(step) else path.read_bytes()
+        self._send(HTTPStatus.OK, IMAGES.get(path.suffix.lower(), "image/png"), data)
+
+    def _state(self, guide: Guide) -> dict[str, Any]:
+        return {"guide": dataclasses.asdict(guide), "can_undo": self.server.session.can_undo}
+
+    def _json(self, status: HTTPStatus, data: object) -> None:
+        self._send(status, "application/json", json.dumps(data).encode("utf-8"))
+
+    def _error(self, status: HTTPStatus, message: str) -> None:
+        self._json(status, {"error": message})
+
+    def _send(self, status: HTTPStatus, content_type: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Security-Policy", CSP)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Cross-Origin-Resource-Policy", "same-origin")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+_NO_BODY = object()

@@ -1,0 +1,73 @@
+"""One editing session of one guide: each change is read from guide.yml, applied, and written back at once
+(atomically, guide.md rendered again); the guide.yml texts before each change are kept in memory for undo."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from capture.errors import EditError
+from capture.files import atomic_write_text
+from generator.annotate import full_image_name
+from generator.edit.ops import Context, apply
+from generator.guidefile import dump_guide, load_guide
+from generator.model import Guide, ValueStream
+from generator.render import guide_markdown
+from generator.stage import guide_valuestream
+
+UNDO_DEPTH = 200
+
+
+class Session:
+    """Changes to ``guide_file``, one at a time (the editor serves requests on several threads)."""
+
+    def __init__(self, guide_file: Path) -> None:
+        self.guide_file = guide_file
+        self.folder = guide_file.parent
+        self._lock = threading.Lock()
+        self._undo: list[tuple[str, str]] = []  # (guide.yml before a change, guide.yml after it)
+        load_guide(guide_file)  # an invalid guide is refused before the editor starts
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def guide(self) -> Guide:
+        return load_guide(self.guide_file)
+
+    def change(self, request: object) -> Guide:
+        """Apply ``request`` (see generator/edit/ops.py) and save; a bad request raises EditError."""
+        with self._lock:
+            before = self.guide_file.read_text(encoding="utf-8")
+            guide = apply(load_guide(self.guide_file), request, Context(self.folder, self.valuestream))
+            after = dump_guide(guide)
+            if after != before:
+                self._write(after)
+                self._undo = [*self._undo[-(UNDO_DEPTH - 1) :], (before, after)]
+            return guide
+
+    def undo(self) -> Guide:
+        """Put back guide.yml as it was before the last change, unless someone else changed it since."""
+        with self._lock:
+            if not self._undo:
+                raise EditError("undo: nothing to undo in this editing session")
+            before, after = self._undo[-1]
+            if self.guide_file.read_text(encoding="utf-8") != after:
+                self._undo.clear()
+                raise EditError(
+                    f"undo: {self.guide_file} was changed outside the editor since the last change (by hand "
+                    "or by another command); undo would lose that, so the undo history is cleared"
+                )
+            self._write(before)
+            self._undo.pop()
+            return self.guide()
+
+    def _write(self, text: str) -> None:
+        atomic_write_text(self.guide_file, text)
+        guide = load_guide(self.guide_file)
+        enlarge = any(s.image and (self.folder / full_image_name(s.image)).is_file() for s in guide.steps)
+        atomic_write_text(self.folder / "guide.md", guide_markdown(guide, enlarge=enlarge))
+
+    def valuestream(self) -> ValueStream:
+        """The value stream of the guide's library (GuideError when the guide is not in a library)."""
+        return guide_valuestream(self.guide_file)
