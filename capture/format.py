@@ -19,6 +19,7 @@ from capture.models import (
     Monitor,
     MouseButtonEvent,
     MoveEvent,
+    NoteEvent,
     Rect,
     ScrollEvent,
     StateEvent,
@@ -149,6 +150,7 @@ _DECODERS: dict[str, Callable[[dict[str, Any]], Event]] = {
     ),
     "pause": lambda d: StateEvent(type="pause", t=_num(d, "t")),
     "resume": lambda d: StateEvent(type="resume", t=_num(d, "t")),
+    "note": lambda d: NoteEvent(t=_num(d, "t"), text=_get(d, "text", str)),
 }
 
 

@@ -122,7 +122,25 @@ class StateEvent:
     t: float
 
 
-Event = MouseButtonEvent | MoveEvent | ScrollEvent | KeyEvent | WindowEvent | CaptureEvent | StateEvent
+@dataclass(frozen=True, slots=True)
+class NoteEvent:
+    """A note the person added while recording (the tray's Add note); about the step current at ``t``."""
+
+    t: float
+    text: str
+    type: Literal["note"] = "note"
+
+
+Event = (
+    MouseButtonEvent
+    | MoveEvent
+    | ScrollEvent
+    | KeyEvent
+    | WindowEvent
+    | CaptureEvent
+    | StateEvent
+    | NoteEvent
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from capture.errors import BackendUnavailableError
+from capture.exclusion import Exclusion
 from capture.format import FORMAT_VERSION
 from capture.keys import COMMAND_MODIFIERS, Hotkeys, KeyId, ordered
 from capture.models import (
@@ -23,6 +24,7 @@ from capture.models import (
     Meta,
     MouseButtonEvent,
     MoveEvent,
+    NoteEvent,
     ScrollEvent,
     StateEvent,
     WindowEvent,
@@ -44,6 +46,7 @@ class RecorderOptions:
     hotkeys: Hotkeys = field(default_factory=Hotkeys.parse)
     no_text: bool = False
     png_level: int = 1
+    exclusion: Exclusion | None = None  # vsop's own windows (the tray): input on them is not recorded
 
 
 def _now_iso() -> str:
@@ -61,6 +64,7 @@ class Recorder:
         self._errors: list[BaseException] = []
         self._t0 = time.monotonic()
         self._buttons_down = 0
+        self.paused = False  # set by the worker (pause hotkey or ``toggle_pause``)
         self._listeners: list[Any] = []
         self._threads: list[threading.Thread] = []
         self.writer: RecordingWriter | None = None
@@ -101,6 +105,14 @@ class Recorder:
 
     def stop(self) -> None:
         self._stopped.set()
+
+    def toggle_pause(self) -> None:
+        """Pause or resume, as the pause hotkey does (handled in order with the input before it)."""
+        self._inbox.put((time.monotonic(), "control", "pause"))
+
+    def note(self, text: str) -> None:
+        """Add a note event: a person's remark about the step being recorded now."""
+        self._inbox.put((time.monotonic(), "note", text))
 
     def close(self) -> None:
         """Stop listening, write out everything queued, finalize meta.json; re-raise a worker's failure.
@@ -203,11 +215,20 @@ class _Worker:
         self.windows: WindowBackend = open_backend()
         self.held: dict[str, str] = {}  # pynput key name -> modifier
         self.swallowed: set[str | None] = set()  # keys of our hotkeys whose release is not recorded
-        self.paused = False
+        self.exclusion = recorder.options.exclusion
+        self.excluded_buttons: set[str] = set()  # pressed on vsop's own windows: release and drag ignored
         self.last_grab: dict[int, tuple[bytearray, str]] = {}
         self.last_window: tuple[str | None, str | None] | None = None
         self.last_move: tuple[int, int] | None = None
         self._pointer: Any = None
+
+    @property
+    def paused(self) -> bool:
+        return self.rec.paused
+
+    @paused.setter
+    def paused(self, value: bool) -> None:
+        self.rec.paused = value
 
     def close(self) -> None:
         self.screen.close()
@@ -223,7 +244,11 @@ class _Worker:
         stamp, kind, *args = item
         if kind in ("key_press", "key_release"):
             self.key(stamp, kind, _key_id(args[0]))
-        elif self.paused:
+        elif kind == "control":
+            self.control(stamp, args[0])
+        elif kind == "note":
+            self.emit(NoteEvent(self.t(stamp), args[0]))
+        elif self.paused or self.on_own_window(stamp, kind, args):
             return
         elif kind == "press":
             x, y, button = args
@@ -242,6 +267,25 @@ class _Worker:
             x, y, dx, dy = args
             x, y = self.screen.input_point(x, y)
             self.emit(ScrollEvent(self.t(stamp), x, y, dx, dy, self.active_window()))
+
+    def on_own_window(self, stamp: float, kind: str, args: list[Any]) -> bool:
+        """Input on vsop's own windows (the tray) is not recorded; neither is the release or the drag of a
+        press made there."""
+        if self.exclusion is None:
+            return False
+        if kind == "move":
+            return bool(self.excluded_buttons)
+        x, y = self.screen.input_point(args[0], args[1])
+        if kind == "release":
+            if args[2] in self.excluded_buttons:
+                self.excluded_buttons.discard(args[2])
+                return True
+            return False  # the end of a drag that started elsewhere
+        if self.exclusion.covers(x, y, stamp):
+            if kind == "press":
+                self.excluded_buttons.add(args[2])
+            return True
+        return False
 
     def move(self, stamp: float, x: int, y: int) -> None:
         last = self.last_move
@@ -266,7 +310,7 @@ class _Worker:
         if not pressed and key.base in self.swallowed:
             self.swallowed.discard(key.base)
             return
-        if self.paused:
+        if self.paused or (self.exclusion is not None and self.exclusion.typing(stamp)):
             return
         char = key.char
         if char is not None and len(char) == 1 and char.isalpha() and self.windows.caps_lock():
@@ -326,6 +370,8 @@ class _Worker:
             self.active_window()
 
     def note_window(self, window: WindowInfo | None) -> None:
+        if self.exclusion is not None and self.exclusion.typing(time.monotonic()):
+            return  # the active window is vsop's own (a dialog of the tray)
         key = (window.title, window.app) if window else (None, None)
         if key != self.last_window:
             self.last_window = key

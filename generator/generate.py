@@ -343,6 +343,7 @@ def _step(item: _Work, step_id: str) -> Step:
         dropped=draft.dropped,
         conf=round(label.conf, 1) if label is not None else None,
         count=draft.count,
+        note=draft.note,
     )
     return replace(step, text=step_text(step, item.end_label.text if item.end_label else None, _region(item)))
 

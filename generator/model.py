@@ -42,6 +42,7 @@ class Draft:
     frame: FrameRef | None = None
     dropped: str | None = None
     duration: float = 0.0  # seconds from the first to the last event of the step
+    note: str | None = None  # what the person noted while recording this step (a note event)
 
 
 @dataclass(frozen=True, slots=True)

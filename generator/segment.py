@@ -8,7 +8,8 @@ Rules (each tested in tests/test_segment.py):
 - ctrl/alt/cmd combinations are ``hotkey`` steps; alt+tab followed by a window change is ``switch_window``;
 - other keys (enter, tab, escape...) are ``key`` steps; repeats of one key merge with a count;
 - scroll notches in one direction at one place merge into one ``scroll`` step;
-- a click after which the screen did not change, and that no typing follows, is kept as dropped.
+- a click after which the screen did not change, and that no typing follows, is kept as dropped;
+- a note event becomes the note of the step current at its time (``generator/notes.py``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from capture.models import (
     WindowInfo,
 )
 from generator.model import Action, Draft
+from generator.notes import attach_notes
 
 DRAG_PX = 6
 DOUBLE_CLICK_S = 0.5
@@ -44,7 +46,7 @@ def segment(recording: Recording, double_click_s: float = DOUBLE_CLICK_S) -> lis
     segmenter = _Segmenter(double_click_s)
     for event in recording.events:
         segmenter.feed(event)
-    return _drop_noise(segmenter.finish(), recording.events)
+    return attach_notes(_drop_noise(segmenter.finish(), recording.events), recording.events)
 
 
 @dataclass(slots=True)
