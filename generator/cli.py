@@ -20,6 +20,7 @@ from generator.publish.commands import build_command, serve_command
 from generator.review import review_command, status_command
 from generator.sample.demo.command import demo
 from generator.stage import stage_command
+from generator.tray.command import tray_command
 from generator.updatecmd import diff_command, update_command
 
 
@@ -51,6 +52,7 @@ cli.add_command(export_command)
 cli.add_command(demo)
 cli.add_command(build_command)
 cli.add_command(serve_command)
+cli.add_command(tray_command)
 cli.add_command(update_command)
 cli.add_command(diff_command)
 cli.add_command(review_command)

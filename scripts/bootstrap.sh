@@ -6,7 +6,7 @@
 set -euo pipefail
 
 RUNTIME_APT=(tesseract-ocr)
-TEST_APT=(xvfb xserver-xephyr xdotool openbox x11-utils tesseract-ocr mousepad fonts-dejavu-core libxcb-cursor0)
+TEST_APT=(xvfb xserver-xephyr xdotool openbox x11-utils tesseract-ocr mousepad fonts-dejavu-core libxcb-cursor0 trayer)
 # Debian ships "chromium"; Ubuntu ships a "chromium-browser" deb that installs a snap.
 BROWSERS=(chromium chromium-browser)
 

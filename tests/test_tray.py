@@ -1,0 +1,242 @@
+"""``vsop tray`` for real: a subprocess on Xvfb + openbox with a tray host (trayer), driven with xdotool
+like a person: right-click the icon, choose from the menu (found by OCR), fill the dialogs, work in
+Chromium, stop from the menu; the guide holds exactly the app's steps. The error path: a library that
+cannot take the guide shows an error window, keeps the recording, and the tray goes on."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from capture.xvfb import VirtualDisplay
+from generator.guidefile import load_guide
+from generator.sample.check import score
+from generator.sample.driver import Chromium, Xdo, locate_text, read_lines, wait_until
+from generator.sample.driver.apps import start_page
+from generator.sample.driver.perform import PAUSE_S, do
+from generator.sample.driver.recorder import expected_counts, written_counts
+from generator.sample.scenarios import SIGN_IN
+from tests.conftest import chromium_binary, need
+
+pytestmark = [pytest.mark.gui, pytest.mark.ocr, pytest.mark.browser]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "tray"
+NOTE = "Ask IT for a password reset if this fails"
+
+
+@pytest.fixture
+def tray_host(display: VirtualDisplay) -> Iterator[None]:
+    need("trayer", "tesseract")
+    argv = ["trayer", "--edge", "top", "--align", "right", "--widthtype", "request", "--height", "24"]
+    argv += ["--SetDockType", "true", "--transparent", "false"]
+    proc = subprocess.Popen(argv, env=display.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: tray_owned(display) or proc.poll() is not None, 20, "trayer to own the tray")
+        assert proc.poll() is None, "trayer exited"
+        yield
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def tray_owned(display: VirtualDisplay) -> bool:
+    """True once a tray host owns the system tray selection of screen 0 (the XEmbed tray protocol)."""
+    from Xlib import X
+    from Xlib import display as xdisplay
+
+    conn = xdisplay.Display(display.name)
+    try:
+        return bool(conn.get_selection_owner(conn.intern_atom("_NET_SYSTEM_TRAY_S0")) != X.NONE)
+    finally:
+        conn.close()
+
+
+class Tray:
+    """``vsop tray --library LIB`` as a person starts it, and a person's hand on it."""
+
+    def __init__(self, display: VirtualDisplay, library: Path) -> None:
+        self.display, self.library = display, library
+        self.xdo = Xdo(display)
+        argv = [sys.executable, "-m", "generator.cli", "tray", "--library", str(library)]
+        self.proc = subprocess.Popen(
+            argv, env=display.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        self.icon = wait_until(self._icon, 30, "the tray icon")
+
+    def _icon(self) -> tuple[int, int] | None:
+        if self.proc.poll() is not None:
+            raise AssertionError(f"vsop tray exited: {self.proc.communicate()}")
+        for window in self.windows():
+            x, y, w, h = self.xdo.geometry(window)
+            if 0 < w <= 64 and 0 < h <= 64:
+                return x + w // 2, y + h // 2
+        return None
+
+    def windows(self) -> list[str]:
+        done = subprocess.run(
+            ["xdotool", "search", "--onlyvisible", "--class", "vsop"],
+            env=self.display.env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return done.stdout.split()
+
+    def open_menu(self) -> tuple[int, int, int, int]:
+        """Right-click the icon; the menu's geometry once it is shown."""
+        self.xdo.glide(*self.icon)
+        self.xdo.click("right")
+
+        def menu() -> tuple[int, int, int, int] | None:
+            boxes = [self.xdo.geometry(w) for w in self.windows()]
+            return next((b for b in boxes if b[2] > 100 and b[3] > 100), None)
+
+        return wait_until(menu, 15, "the tray menu")
+
+    def choose(self, entry: str, screenshot: Path | None = None) -> None:
+        box = self.open_menu()
+        point = wait_until(
+            lambda: locate_text(read_lines(self.display, box), entry), 15, f"menu entry {entry!r}"
+        )
+        if screenshot is not None:
+            save_screen(self.display, screenshot)
+        self.xdo.glide(*point)
+        self.xdo.click()
+
+    def dialog(self, title: str) -> str:
+        window = self.xdo("search", "--sync", "--onlyvisible", "--name", title, timeout=20).split()[0]
+        self.xdo("windowactivate", "--sync", window)
+        return window
+
+    def recording(self) -> Path:
+        try:
+            found = wait_until(
+                lambda: sorted(self.library.glob("recordings/*/meta.json")), 20, "the recording"
+            )
+        except Exception:
+            save_screen(self.display, ARTIFACTS / "no-recording.png")
+            raise
+        return found[-1].parent
+
+    def events(self) -> list[dict[str, object]]:
+        text = (self.recording() / "events.jsonl").read_text(encoding="utf-8")
+        return [json.loads(line) for line in text.splitlines(keepends=True) if line.endswith("\n")]
+
+    def close(self) -> tuple[int | None, str]:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        try:
+            _, err = self.proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            _, err = self.proc.communicate()
+        return self.proc.returncode, err
+
+
+def save_screen(display: VirtualDisplay, path: Path) -> None:
+    import mss
+    import mss.tools
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with mss.MSS(display=display.name) as screen:
+        shot = screen.grab(screen.monitors[1])
+        mss.tools.to_png(shot.rgb, shot.size, output=str(path))
+
+
+@pytest.fixture
+def tray(display: VirtualDisplay, tray_host: None, tmp_path: Path) -> Iterator[Tray]:
+    started = Tray(display, tmp_path / "lib")
+    yield started
+    started.close()
+
+
+def start_recording(tray: Tray, title: str, stage: str | None, screenshot: Path | None = None) -> None:
+    tray.choose("Start recording", screenshot)
+    tray.dialog("vsop: start recording")
+    tray.xdo.type(title)
+    if stage is not None:  # the stage list: open it (space), type the stage's name, take it (Return)
+        tray.xdo.key("Tab")
+        tray.xdo.key("space")
+        tray.xdo.type(stage)
+        tray.xdo.key("Return")
+    tray.xdo.key("Return")
+    tray.recording()
+
+
+def test_record_a_scenario_from_the_tray_menu(display: VirtualDisplay, tray: Tray) -> None:
+    chromium_binary()
+    scenario = SIGN_IN
+    chromium = Chromium(display).start(start_page(scenario))
+    try:
+        start_recording(tray, scenario.title, "Customer inquiry", ARTIFACTS / "menu.png")
+        chromium.activate()
+        for n, action in enumerate(scenario.actions):
+            if n == 4:  # after the password is typed: a note about that step, through the tray
+                tray.choose("Add note")
+                tray.dialog("vsop: add a note")
+                tray.xdo.type(NOTE)
+                tray.xdo.key("Return")
+                chromium.activate()
+            do(action, chromium, display)
+            time.sleep(PAUSE_S)
+        wanted = expected_counts(scenario)
+        wait_until(
+            lambda: all(written_counts(tray.events(), scenario)[k] >= n for k, n in wanted.items()),
+            30,
+            "every input of the scenario in the recording",
+        )
+        tray.choose("Stop and create guide")
+        stopped = time.monotonic()
+        guide_file = wait_until(lambda: next(tray.library.glob("guides/*/guide.yml"), None), 120, "the guide")
+        print(f"stop -> guide.yml: {time.monotonic() - stopped:.1f} s")
+    finally:
+        chromium.close()
+
+    assert written_counts(tray.events(), scenario) == wanted, "no click or key of the tray was recorded"
+    guide = load_guide(guide_file)
+    assert score(scenario.steps, guide).diff == ()
+    assert guide.stage == scenario.stage and guide.stage_source == "manual"
+    assert guide.title == scenario.title
+    shown = [s for s in guide.steps if s.dropped is None]
+    assert [s.note for s in shown] == [None, NOTE, None, None]
+    assert all((s.window or "").startswith("Acme CRM") for s in shown)
+    meta = json.loads((tray.recording() / "meta.json").read_text())
+    assert meta["ended"] is not None and meta["stage"] == scenario.stage
+    assert "made from" in (tray.library / ".vsop-cache" / "tray.log").read_text()
+    code, err = tray.close()
+    assert code == 0, err
+
+
+def test_a_library_that_cannot_take_the_guide_shows_an_error_and_keeps_the_recording(
+    display: VirtualDisplay, tray_host: None, tmp_path: Path
+) -> None:
+    library = tmp_path / "lib"
+    library.mkdir()
+    (library / "guides").write_text("a file where the guides folder should be\n")
+    tray = Tray(display, library)
+    try:
+        start_recording(tray, "Broken library", None)
+        tray.xdo.glide(900, 900)
+        tray.xdo.click()
+        wait_until(lambda: any(e["type"] == "mouse_release" for e in tray.events()), 15, "the click recorded")
+        tray.choose("Stop and create guide")
+        error = tray.dialog("vsop: error")
+        save_screen(display, ARTIFACTS / "error.png")
+        assert tray.proc.poll() is None, "the tray is still running"
+        meta = json.loads((tray.recording() / "meta.json").read_text())
+        assert meta["ended"] is not None and meta["title"] == "Broken library"
+        assert [e["type"] for e in tray.events()].count("mouse_press") == 1
+        log = (library / ".vsop-cache" / "tray.log").read_text()
+        assert "The guide could not be made" in log and str(tray.recording()) in log
+        tray.xdo("windowclose", error)
+        tray.choose("Start recording")  # the tray still answers
+        tray.dialog("vsop: start recording")
+        tray.xdo.key("Escape")
+    finally:
+        code, err = tray.close()
+    assert code == 0, err
