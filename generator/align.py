@@ -23,7 +23,9 @@ Kind = Literal["same", "changed", "added", "removed"]
 What = Literal["target", "value", "window", "screen"]  # what differs in a changed step
 SAME_LABEL = 0.85  # label similarity (after folding OCR look-alikes) from which two labels are one
 SAME_WINDOW = 0.6  # window-title similarity from which two matching steps are in the same window
-_MATCH, _RETYPED, _RENAMED = 1.0, 0.9, 0.1  # alignment scores: renames never outweigh a real match
+# alignment scores: a step whose label OCR could not read on one side is likelier the same step than one
+# whose label reads differently; neither outweighs a real match
+_MATCH, _RETYPED, _UNREAD, _RENAMED = 1.0, 0.9, 0.5, 0.1
 _VALUED = frozenset({"key", "hotkey", "scroll"})  # actions whose value says which step it is
 
 
@@ -114,6 +116,8 @@ def _score(a: Step, b: Step) -> float | None:
         return None
     if same_label(a.target, b.target) and window >= SAME_WINDOW:
         return _MATCH if same_value else _RETYPED
+    if (a.target is None) != (b.target is None) and window >= SAME_WINDOW:
+        return _UNREAD
     if a.window == b.window:  # a renamed target: only where nothing better is found, in the same window
         return _RENAMED
     return None

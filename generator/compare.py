@@ -105,10 +105,16 @@ def compare(
 
 
 def summary(rows: Sequence[Row]) -> str:
-    """The revision's summary ("Step 10: *Save lead* is now *Create lead*; new step 4: ...")."""
-    text = " ".join(
-        environment().get_template("revision.md.j2").render(s=SummaryContext(tuple(rows))).split()
+    """The revision's summary, plain text ('Step 10: "Save lead" is now "Create lead"; new step 4: ...')."""
+    plain = tuple(
+        dataclasses.replace(
+            r,
+            old_text=plain_text(r.old_text) if r.old_text else None,
+            new_text=plain_text(r.new_text) if r.new_text else None,
+        )
+        for r in rows
     )
+    text = " ".join(environment().get_template("revision.md.j2").render(s=SummaryContext(plain)).split())
     return text[:1].upper() + text[1:]
 
 

@@ -26,7 +26,7 @@ from capture.models import Rect
 from generator.annotate import full_image_name
 from generator.durations import format_duration
 from generator.imageedit import has_image_edits
-from generator.model import Action, Guide, NoteKind, Step
+from generator.model import Action, Change, Guide, NoteKind, Step
 
 
 def shipped(name: str) -> Path:
@@ -95,17 +95,17 @@ class RevisionView:
     version: str
     date: str
     author: str | None
-    summary: str  # Markdown (vsop update's summary escapes what came from the screen)
+    summary: str
     url: str | None = None  # on the SOP site: the page of this earlier version, when git has it
 
 
 @dataclass(frozen=True, slots=True)
 class ChangesView:
-    """What the latest version changed (shown when the guide has more than one revision)."""
+    """What the latest version changed (when ``vsop update`` made it)."""
 
     version: str
-    summary: str  # Markdown
-    removed: tuple[str, ...]  # texts of the removed steps (Markdown)
+    summary: str
+    removed: tuple[str, ...]  # texts of the removed steps (Markdown, as step texts are)
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,13 +426,16 @@ def guide_markdown(
 
 def _revision_views(guide: Guide, site: SiteLinks | None) -> tuple[RevisionView, ...]:
     urls = dict(site.history) if site is not None else {}
-    return tuple(RevisionView(r.version, r.date, r.author, r.summary, urls.get(r.version)) for r in guide.revisions)
+    return tuple(
+        RevisionView(r.version, r.date, r.author, r.summary, urls.get(r.version)) for r in guide.revisions
+    )
 
 
 def _changes(guide: Guide) -> ChangesView | None:
-    if len(guide.revisions) < 2:
+    """What the latest version changed, when ``vsop update`` made it (it marks steps, lists removed ones)."""
+    latest = guide.revisions[-1] if guide.revisions else None
+    if latest is None or not (latest.removed or any(s.change for s in guide.steps)):
         return None
-    latest = guide.revisions[-1]
     return ChangesView(latest.version, latest.summary, tuple(r for r in latest.removed if r.strip()))
 
 

@@ -174,8 +174,8 @@ def test_merge_keeps_ids_and_human_edits_and_marks_changes(monkeypatch: pytest.M
         12.5,
     )
     assert revision.summary == (
-        "Step 6: *Save lead* is now *Create lead*; new step 4: Type `Head of Purchasing` in **Job title**; "
-        "step 4 removed (Click **Subscribe to newsletter**)"
+        'Step 6: "Save lead" is now "Create lead"; new step 4: Type Head of Purchasing in Job title; '
+        "step 4 removed (Click Subscribe to newsletter)"
     )
     assert revision.removed == ["Click **Subscribe to newsletter**"]
     assert after.purpose == "Why"
@@ -189,3 +189,13 @@ def test_no_change_is_a_patch(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.after.version == "1.0.1"
     assert result.after.revisions[-1].summary == "Recorded again: no change"
     assert [s.id for s in result.after.steps] == [s.id for s in V1]
+
+
+def test_a_label_ocr_could_not_read_pairs_before_a_different_label() -> None:
+    old = [st("m", "click", None), st("s", "click", "Subscribe to newsletter"), st("n", "type", "Notes", "x")]
+    new = [st("M", "click", "Manufacturing"), st("N", "type", "Notes", "x")]
+    assert kinds(old, new) == [
+        ("m", "M", "changed", ("target",)),
+        ("s", None, "removed", ()),
+        ("n", "N", "same", ()),
+    ]

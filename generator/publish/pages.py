@@ -43,6 +43,11 @@ def guide_page(slug: str) -> str:
     return f"guides/{slug}/index.md"
 
 
+def version_page(slug: str, version: str) -> str:
+    """The page of an earlier version of a guide (from git, see generator/publish/history.py)."""
+    return f"guides/{slug}/v/{version}/index.md"
+
+
 def link(source: str, target: str) -> str:
     """The relative Markdown link from page ``source`` to page or file ``target`` (both docs-relative)."""
     return posixpath.relpath(target, posixpath.dirname(source) or ".")

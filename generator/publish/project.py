@@ -4,6 +4,7 @@ are linked or copied only when changed, and files of guides that are gone are re
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import hashlib
@@ -18,7 +19,7 @@ from capture.files import atomic_write, atomic_write_text
 from generator.annotate import full_image_name
 from generator.imageedit import edited_png, has_image_edits
 from generator.model import LibrarySettings, Step, ValueStream
-from generator.publish import pages
+from generator.publish import history, pages
 from generator.publish.library import Entry, Failure, scan_library
 from generator.render import SITE_TEMPLATES, environment
 
@@ -186,7 +187,52 @@ def _plan(site: pages.Site) -> _Plan:
                 plan.files.pop(rel, None)
                 plan.edited[rel] = (_image_key(image_code, source, step), source, step)
     plan.files.update({name: SITE_TEMPLATES / name for name in ASSETS})
+    _plan_history(site, plan, code, guide_source)
     return plan
+
+
+def _plan_history(site: pages.Site, plan: _Plan, code: str, guide_source: str) -> None:
+    """A page for each earlier version of a guide that git has, linked from the guide's revision history."""
+    if not site.entries:
+        return
+    earlier = history.earlier_versions(site.entries[0].folder.parent.parent, site.entries)
+    for entry in site.entries:
+        versions = earlier.get(entry.slug, ())
+        if not versions:
+            continue
+        page = pages.guide_page(entry.slug)
+        key, _render = plan.pages[page]
+        links = pages.guide_links(site, entry, frozenset(_guide_files(entry)))
+        old_pages = {e.version: pages.version_page(entry.slug, e.version) for e in versions}
+        links = dataclasses.replace(
+            links, history=tuple((v, pages.link(page, p)) for v, p in old_pages.items())
+        )
+        plan.pages[page] = (
+            _key(key, repr(links.history)),
+            functools.partial(pages.render_guide, entry, links),
+        )
+        for old in versions:
+            _plan_version(site, plan, entry, old, old_pages[old.version], _key(code, guide_source))
+
+
+def _plan_version(
+    site: pages.Site, plan: _Plan, entry: Entry, old: history.Earlier, page: str, source: str
+) -> None:
+    files = [name for name in history.published_images(old.guide) if (old.folder / name).is_file()]
+    links = pages.guide_links(site, entry, frozenset(files))
+    links = dataclasses.replace(
+        links,
+        map_url=pages.link(page, pages.HOME),
+        stage_url=pages.link(page, pages.stage_page(entry.guide.stage or "")) if links.stage_url else None,
+        current=(entry.guide.version, pages.link(page, pages.guide_page(entry.slug))),
+    )
+    old_entry = Entry(old.folder, old.guide, old.commit)
+    plan.pages[page] = (
+        _key(source, old.commit, repr(links)),
+        functools.partial(pages.render_guide, old_entry, links),
+    )
+    folder = page.rpartition("/")[0]
+    plan.files.update({f"{folder}/{name}": old.folder / name for name in files})
 
 
 def _image_key(code: str, source: Path, step: Step) -> str:
