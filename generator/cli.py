@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from capture import __version__
 from capture.cli import record
 from capture.errors import VsopError
+from generator.edit.command import edit_command
 from generator.export import export_command
 from generator.init import init_command
 from generator.publish.commands import build_command, serve_command
@@ -49,6 +50,7 @@ cli.add_command(record)
 cli.add_command(init_command)
 cli.add_command(stage_command)
 cli.add_command(export_command)
+cli.add_command(edit_command)
 cli.add_command(demo)
 cli.add_command(build_command)
 cli.add_command(serve_command)

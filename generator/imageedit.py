@@ -28,18 +28,19 @@ def has_image_edits(step: Step) -> bool:
 
 def edited_image(source: Image.Image, step: Step) -> Image.Image:
     """``source`` (the step's image) with the step's edits applied; ``source`` itself is left as it is."""
-    palette = _palette(source)
     rgb = source.convert("RGB")
+    changed = Image.new("L", rgb.size, 0)  # the pixels an edit painted
     moved = "box" in step.edited
     if moved:
-        _erase_accent(rgb)
-    for box in step.blur:
-        blur(rgb, Rect(*box), pad=0)
+        changed = _erase_accent(rgb)
+    for x, y, width, height in step.blur:
+        blur(rgb, Rect(x, y, width, height), pad=0)
+        changed.paste(255, (x, y, x + width, y + height))
+    image = rgb if source.mode != "P" else _repainted(source, rgb, changed)
     left, top = 0, 0
     if step.crop is not None:
         left, top, width, height = step.crop
-        rgb = rgb.crop((left, top, left + width, top + height))
-    image = rgb if palette is None else _with_palette(rgb, palette)
+        image = image.crop((left, top, left + width, top + height))
     if moved and step.box is not None:
         x, y, width, height = step.box
         highlight(image, None, Rect(x - left, y - top, width, height), None)
@@ -68,29 +69,22 @@ def inside(box: Box, size: tuple[int, int]) -> bool:
     return width > 0 and height > 0 and x >= 0 and y >= 0 and x + width <= size[0] and y + height <= size[1]
 
 
-def _palette(image: Image.Image) -> list[int] | None:
-    """The screenshot colours of a palette image (the accent's entry left out), or None for other images."""
-    if image.mode != "P":
-        return None
-    entries = image.getpalette() or []
-    colours = [tuple(entries[i : i + 3]) for i in range(0, len(entries) - 2, 3)]
-    kept = [c for i, c in enumerate(colours) if i != ACCENT_INDEX and c != ACCENT][:ACCENT_INDEX]
-    if not kept:
-        return None
-    kept += [kept[0]] * (ACCENT_INDEX - len(kept))
-    return [v for colour in kept for v in colour]
-
-
-def _with_palette(rgb: Image.Image, palette: list[int]) -> Image.Image:
-    """``rgb`` mapped to the nearest of ``palette``'s colours (exact ones stay exact, no dithering), with the
-    accent as entry 255, used only by the pixels of the accent colour (a highlight)."""
-    target = Image.new("P", (1, 1))
-    target.putpalette([*palette, *palette[:3]])  # entry 255 repeats entry 0 while mapping
-    mapped = rgb.quantize(palette=target, dither=Image.Dither.NONE)
-    data = mapped.tobytes().translate(bytes([*range(ACCENT_INDEX), 0]))
-    image = Image.frombytes("P", rgb.size, data)
-    image.putpalette([*palette, *ACCENT])
-    image.paste(ACCENT_INDEX, mask=_accent_mask(rgb))
+def _repainted(source: Image.Image, rgb: Image.Image, changed: Image.Image) -> Image.Image:
+    """The palette image ``source`` with the ``changed`` pixels taken from ``rgb``, mapped to the nearest
+    colours of its palette; every other pixel keeps its index. Entry 255 becomes the accent (annotate.py),
+    which a painted pixel never gets."""
+    entries = (source.getpalette() or [])[: 256 * 3]
+    colours = [tuple(entries[i : i + 3]) for i in range(0, len(entries) - 2, 3)] or [(0, 0, 0)]
+    colours += [colours[0]] * (256 - len(colours))
+    accent = {i for i, c in enumerate(colours) if c == ACCENT or i == ACCENT_INDEX}
+    search = Image.new("P", (1, 1))
+    search.putpalette([v for i, c in enumerate(colours) for v in (colours[0] if i in accent else c)])
+    image = source.copy()
+    image.putpalette([v for c in colours[:ACCENT_INDEX] for v in c] + list(ACCENT))
+    if changed.getbbox() is not None:
+        mapped = rgb.quantize(palette=search, dither=Image.Dither.NONE)
+        table = bytes(0 if i in accent else i for i in range(256))
+        image.paste(Image.frombytes("P", rgb.size, mapped.tobytes().translate(table)), mask=changed)
     return image
 
 
@@ -103,17 +97,20 @@ def _accent_mask(rgb: Image.Image) -> Image.Image:
     return ImageChops.multiply(ImageChops.multiply(bands[0], bands[1]), bands[2])
 
 
-def _erase_accent(rgb: Image.Image) -> None:
-    """Paint the pixels of the accent colour (the machine's highlight) with the colours next to them."""
+def _erase_accent(rgb: Image.Image) -> Image.Image:
+    """Paint the pixels of the accent colour (the machine's highlight) with the colours next to them; returns
+    the mask of those pixels."""
     mask = _accent_mask(rgb)
+    erased = mask.copy()
     for _ in range(_FILL_PASSES):
         if mask.getbbox() is None:
-            return
+            break
         for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
             known = ImageChops.invert(ImageChops.offset(mask, dx, dy))
             fill = ImageChops.multiply(mask, known)
             rgb.paste(ImageChops.offset(rgb, dx, dy), mask=fill)
             mask = ImageChops.subtract(mask, fill)
+    return erased
 
 
 def published_images(guide: Guide, folder: Path) -> dict[str, bytes]:
