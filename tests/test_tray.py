@@ -155,6 +155,11 @@ def tray(display: VirtualDisplay, tray_host: None, tmp_path: Path) -> Iterator[T
     started.close()
 
 
+def guide_made(library: Path) -> Path | None:
+    """The guide.yml of the first guide once it is in place (not its staging folder)."""
+    return next((p for p in library.glob("guides/*/guide.yml") if not p.parent.name.startswith(".")), None)
+
+
 def start_recording(tray: Tray, title: str, stage: str | None, screenshot: Path | None = None) -> None:
     tray.choose("Start recording", screenshot)
     tray.dialog("vsop: start recording")
@@ -192,7 +197,7 @@ def test_record_a_scenario_from_the_tray_menu(display: VirtualDisplay, tray: Tra
         )
         tray.choose("Stop and create guide")
         stopped = time.monotonic()
-        guide_file = wait_until(lambda: next(tray.library.glob("guides/*/guide.yml"), None), 120, "the guide")
+        guide_file = wait_until(lambda: guide_made(tray.library), 120, "the guide")
         print(f"stop -> guide.yml: {time.monotonic() - stopped:.1f} s")
     finally:
         chromium.close()
@@ -207,7 +212,8 @@ def test_record_a_scenario_from_the_tray_menu(display: VirtualDisplay, tray: Tra
     assert all((s.window or "").startswith("Acme CRM") for s in shown)
     meta = json.loads((tray.recording() / "meta.json").read_text())
     assert meta["ended"] is not None and meta["stage"] == scenario.stage
-    assert "made from" in (tray.library / ".vsop-cache" / "tray.log").read_text()
+    log = tray.library / ".vsop-cache" / "tray.log"
+    wait_until(lambda: "made from" in log.read_text(), 10, "the tray to log the new guide")
     code, err = tray.close()
     assert code == 0, err
 

@@ -202,6 +202,7 @@ class TrayApp(QObject):
 
     def _tick(self) -> None:
         self.watch.icon(self.icon, self.app.devicePixelRatio())
+        self.watch.settle()
         recorder = self.recorder
         if recorder is not None and recorder.wait(0):  # the stop hotkey, or the recorder failed
             self.stop_and_create_guide()

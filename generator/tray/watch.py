@@ -17,6 +17,7 @@ class WindowWatch(QObject):
     def __init__(self, exclusion: Exclusion) -> None:
         super().__init__()
         self.exclusion = exclusion
+        self.focused: dict[str, QWidget] = {}  # windows told to have the keyboard, until told otherwise
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if isinstance(obj, QWidget) and obj.isWindow():
@@ -29,14 +30,33 @@ class WindowWatch(QObject):
         if kind in shown and widget.isVisible():
             self.exclusion.show(key, _rect(widget.frameGeometry(), widget.devicePixelRatioF()))
             if isinstance(widget, QMenu):
-                self.exclusion.focus(key)  # an open menu grabs the keyboard
+                self._focus(key, widget)  # an open menu grabs the keyboard
         elif kind == QEvent.Type.Hide:
             self.exclusion.hide(key)
-            self.exclusion.blur(key)
-        elif kind == QEvent.Type.WindowActivate:
-            self.exclusion.focus(key)
+            self._blur(key)
+        elif kind == QEvent.Type.WindowActivate and widget.isVisible():
+            self._focus(key, widget)
         elif kind == QEvent.Type.WindowDeactivate:
-            self.exclusion.blur(key)
+            self._blur(key)
+
+    def _focus(self, key: str, widget: QWidget) -> None:
+        self.focused[key] = widget
+        self.exclusion.focus(key)
+
+    def _blur(self, key: str) -> None:
+        self.focused.pop(key, None)
+        self.exclusion.blur(key)
+
+    def settle(self) -> None:
+        """End the keyboard span of a window that is gone or no longer active though no event said so (an
+        activation can arrive after the window closed); called on every tick."""
+        for key, widget in list(self.focused.items()):
+            try:
+                holds = widget.isVisible() and (isinstance(widget, QMenu) or widget.isActiveWindow())
+            except RuntimeError:  # the Qt object was deleted
+                holds = False
+            if not holds:
+                self._blur(key)
 
     def icon(self, icon: QSystemTrayIcon, ratio: float) -> None:
         """Where the tray icon is now (the tray host may move it); nothing while it is not docked."""
