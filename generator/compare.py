@@ -74,9 +74,15 @@ def compare(
 ) -> Comparison:
     """Align ``guide`` with the recording's steps and merge them into the next version of the guide."""
     new_steps = list(made.steps)
-    alignment = align(guide.steps, new_steps, lambda i, j: screen_changed(guide.steps[i], new_steps[j]))
-    steps, sources, recorded_ids, warnings = _merge(guide.steps, new_steps, alignment)
-    rows = _rows(guide.steps, steps, new_steps, alignment)
+    # Aligned in the order they were recorded (a person may have moved steps since), merged, then put back
+    # in the person's order.
+    order = sorted(range(len(guide.steps)), key=lambda i: guide.steps[i].at)
+    recorded = [guide.steps[i] for i in order]
+    alignment = align(recorded, new_steps, lambda i, j: screen_changed(recorded[i], new_steps[j]))
+    merged, sources, recorded_ids, warnings = _merge(recorded, new_steps, alignment)
+    placed = _person_order(alignment, order)
+    rows = _rows(guide.steps, order, merged, placed, new_steps, alignment)
+    steps = [merged[k] for k in placed]
     kind = bump_kind(
         sum(r.kind == "added" for r in rows),
         sum(r.kind == "removed" for r in rows),
@@ -145,6 +151,20 @@ def _merge(
     return steps, sources, recorded_ids, tuple(warnings)
 
 
+def _person_order(alignment: Alignment, order: Sequence[int]) -> list[int]:
+    """The merged steps (indices in alignment order) in the order the person gave the guide's steps:
+    ``order[i]`` is where the i-th recorded step stands in the guide; a new step follows the step it follows
+    in the recording."""
+    where: list[int | None] = [
+        order[pair.old] if pair.old is not None else None for pair in alignment.pairs if pair.new is not None
+    ]
+    placed = [k for _at, k in sorted((at, k) for k, at in enumerate(where) if at is not None)]
+    for k, at in enumerate(where):
+        if at is None:
+            placed.insert(placed.index(k - 1) + 1 if k else 0, k)
+    return placed
+
+
 def _changed(before: Step, fresh: Step, pair: Pair) -> Step:
     """The recording's step under the guide's id, with the person's edits of the guide's step."""
     edited = set(before.edited)
@@ -190,10 +210,19 @@ def _fresh_id(wanted: str, taken: set[str]) -> str:
 
 
 def _rows(
-    old: Sequence[Step], merged: Sequence[Step], new: Sequence[Step], alignment: Alignment
+    guide_steps: Sequence[Step],
+    order: Sequence[int],
+    merged: Sequence[Step],
+    placed: Sequence[int],
+    new: Sequence[Step],
+    alignment: Alignment,
 ) -> tuple[Row, ...]:
-    old_numbers = _numbers(old)
-    new_numbers = _numbers(merged)
+    """The comparison in the recording's order; step numbers are those of the pages, before and after."""
+    old = [guide_steps[i] for i in order]
+    on_page_before = _numbers(guide_steps)
+    old_numbers = {i: on_page_before[at] for i, at in enumerate(order) if at in on_page_before}
+    on_page_after = _numbers([merged[k] for k in placed])
+    new_numbers = {k: on_page_after[at] for at, k in enumerate(placed) if at in on_page_after}
     merged_at = {}
     k = 0
     for index, pair in enumerate(alignment.pairs):

@@ -199,3 +199,19 @@ def test_a_label_ocr_could_not_read_pairs_before_a_different_label() -> None:
         ("s", None, "removed", ()),
         ("n", "N", "same", ()),
     ]
+
+
+def test_steps_a_person_moved_keep_their_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("generator.compare.recorded_field", lambda made: {})
+    recorded = [dataclasses.replace(s, at=float(t)) for t, s in enumerate(V1)]
+    a, b, c, d, e, f = recorded
+    moved = dataclasses.replace(e, text="Write the notes first.", edited=["text"])
+    result = compare(guide_of([a, moved, b, c, d, f]), made_of(V2), lambda x, y: False)
+    after = result.after
+    assert [s.id for s in after.steps] == ["a", "e", "b", "c", "J", "f"]
+    assert after.steps[1].text == "Write the notes first." and after.steps[1].change is None
+    assert [(r.kind, r.old, r.new) for r in result.rows if r.kind != "same"] == [
+        ("removed", 5, None),
+        ("added", None, 5),
+        ("changed", 6, 6),
+    ]

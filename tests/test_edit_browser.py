@@ -215,11 +215,6 @@ def _check_update(guide_file: Path, recording: Path, edited: Guide) -> None:
         assert [s.id for s in shown(after)] == [s.id for s in shown(edited)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="vsop update aligns the steps in recorded order: a step a person moved comes back as removed and "
-    "new, without its edits (issue 6)",
-)
 def test_update_keeps_a_reordered_step(library: Path, recordings: Path) -> None:
     guide_file = library / "guides" / "new-lead" / "guide.yml"
     session = Session(guide_file)
