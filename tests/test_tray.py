@@ -6,11 +6,14 @@ cannot take the guide shows an error window, keeps the recording, and the tray g
 from __future__ import annotations
 
 import json
+import os
+import shlex
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -59,12 +62,12 @@ def tray_owned(display: VirtualDisplay) -> bool:
 class Tray:
     """``vsop tray --library LIB`` as a person starts it, and a person's hand on it."""
 
-    def __init__(self, display: VirtualDisplay, library: Path) -> None:
+    def __init__(self, display: VirtualDisplay, library: Path, env: dict[str, str] | None = None) -> None:
         self.display, self.library = display, library
         self.xdo = Xdo(display)
         argv = [sys.executable, "-m", "generator.cli", "tray", "--library", str(library)]
         self.proc = subprocess.Popen(
-            argv, env=display.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            argv, env=env or display.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
         self.icon = wait_until(self._icon, 30, "the tray icon")
 
@@ -245,4 +248,59 @@ def test_a_library_that_cannot_take_the_guide_shows_an_error_and_keeps_the_recor
         tray.xdo.key("Escape")
     finally:
         code, err = tray.close()
+    assert code == 0, err
+
+
+def test_pause_and_resume_from_the_menu_stop_hotkey_and_opening_site_and_folder(
+    display: VirtualDisplay, tray_host: None, tmp_path: Path
+) -> None:
+    """A click while paused is not recorded; the recorder's stop hotkey works while the tray runs and makes
+    the guide; Open library folder and Open SOP site hand the folder and the built site's home page to the
+    desktop's opener (xdg-open, replaced here by a script that writes down what it was given)."""
+    chromium_binary()
+    opened = tmp_path / "opened.txt"
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    opener = tools / "xdg-open"
+    opener.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" >> {shlex.quote(str(opened))}\n')
+    opener.chmod(0o755)
+    env = {**display.env, "PATH": f"{tools}{os.pathsep}{display.env.get('PATH', os.environ['PATH'])}"}
+    scenario = SIGN_IN
+    tray = Tray(display, tmp_path / "lib", env)
+    chromium = Chromium(display).start(start_page(scenario))
+    try:
+        start_recording(tray, scenario.title, "Customer inquiry")
+        chromium.activate()
+        for n, action in enumerate(scenario.actions):
+            if n == 2:
+                tray.choose("Pause")
+                wait_until(lambda: "pause" in [e["type"] for e in tray.events()], 15, "the pause")
+                tray.xdo.glide(1900, 1070)  # the bare desktop, outside every window: a click to leave out
+                tray.xdo.click()
+                tray.choose("Resume")
+                chromium.activate()
+            do(action, chromium, display)
+            time.sleep(PAUSE_S)
+        wanted = expected_counts(scenario)
+        wait_until(
+            lambda: all(written_counts(tray.events(), scenario)[k] >= n for k, n in wanted.items()),
+            30,
+            "every input of the scenario in the recording",
+        )
+        tray.xdo("key", "ctrl+alt+s")  # the recorder's own stop hotkey (Xdo.key refuses it in scenarios)
+        guide_file = wait_until(lambda: guide_made(tray.library), 120, "the guide")
+    finally:
+        chromium.close()
+    assert written_counts(tray.events(), scenario) == wanted, "the click while paused was not recorded"
+    assert score(scenario.steps, load_guide(guide_file)).diff == ()
+
+    tray.choose("Open library folder")
+    wait_until(lambda: opened.is_file() and opened.read_text().strip(), 30, "the library folder opened")
+    assert Path(unquote(urlsplit(opened.read_text().split()[0]).path)) == tray.library.resolve()
+    tray.choose("Open SOP site")
+    wait_until(lambda: len(opened.read_text().split()) == 2, 120, "the SOP site opened")
+    home = Path(unquote(urlsplit(opened.read_text().split()[1]).path))
+    assert home.name == "index.html" and "Customer inquiry" in home.read_text(encoding="utf-8")
+    assert (home.parent / "guides" / guide_file.parent.name / "index.html").is_file()
+    code, err = tray.close()
     assert code == 0, err
