@@ -11,6 +11,7 @@ import shlex
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -251,12 +252,12 @@ def test_a_library_that_cannot_take_the_guide_shows_an_error_and_keeps_the_recor
     assert code == 0, err
 
 
-def test_pause_and_resume_from_the_menu_stop_hotkey_and_opening_site_and_folder(
+def test_pause_resume_stop_hotkey_then_open_folder_site_and_review(
     display: VirtualDisplay, tray_host: None, tmp_path: Path
 ) -> None:
     """A click while paused is not recorded; the recorder's stop hotkey works while the tray runs and makes
-    the guide; Open library folder and Open SOP site hand the folder and the built site's home page to the
-    desktop's opener (xdg-open, replaced here by a script that writes down what it was given)."""
+    the guide; Open library folder, Open SOP site and Review guide hand the folder, the built site's home page
+    and the guide's editor to the desktop's opener (xdg-open, here a script that writes down what it got)."""
     chromium_binary()
     opened = tmp_path / "opened.txt"
     tools = tmp_path / "bin"
@@ -302,5 +303,11 @@ def test_pause_and_resume_from_the_menu_stop_hotkey_and_opening_site_and_folder(
     home = Path(unquote(urlsplit(opened.read_text().split()[1]).path))
     assert home.name == "index.html" and "Customer inquiry" in home.read_text(encoding="utf-8")
     assert (home.parent / "guides" / guide_file.parent.name / "index.html").is_file()
+    tray.choose("Review guide")
+    wait_until(lambda: len(opened.read_text().split()) == 3, 30, "the guide's editor opened")
+    editor = opened.read_text().split()[2]
+    assert editor.startswith("http://127.0.0.1:") and "token=" in editor
+    with urllib.request.urlopen(editor, timeout=10) as page:
+        assert page.status == 200 and scenario.title in page.read().decode("utf-8")
     code, err = tray.close()
     assert code == 0, err

@@ -42,6 +42,8 @@ def test_the_menu_offers_what_each_state_allows() -> None:
     assert (recording.pause_label, paused.pause_label) == ("Pause", "Resume")
     assert not busy.start and not busy.stop and not busy.site
     assert all(m.quit and m.folder for m in (idle, recording, paused, busy))
+    assert not idle.review and menu("idle", guide_made=True).review  # the last guide made, to edit
+    assert not menu("recording", guide_made=True).review and not menu("generating", guide_made=True).review
     for (state, action), _ in TRANSITIONS.items():
         entry = {"start": "start", "pause": "pause", "resume": "pause", "stop": "stop", "build": "site"}.get(
             action

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 from capture.exclusion import Exclusion
 from capture.keys import Hotkeys
 from capture.recorder import Recorder
+from generator.edit import EditorServer, start_editor
+from generator.guidefile import GUIDE_FILE
 from generator.tray import dialogs, tasks
 from generator.tray.icons import state_icon
 from generator.tray.jobs import Job
@@ -60,11 +62,14 @@ class TrayApp(QObject):
         self.job_done: Callable[[Path], None] = lambda path: None
         self.job_failed: Callable[[Exception], None] = lambda exc: None
         self.windows: list[QMessageBox] = []  # open error windows, kept alive
+        self.guide: Path | None = None  # the last guide made from the tray: Review guide opens it
+        self.editors: list[EditorServer] = []
         handlers = {
             "start": self.start_recording,
             "pause": self.pause_or_resume,
             "stop": self.stop_and_create_guide,
             "note": self.add_note,
+            "review": self.review_guide,
             "site": self.open_sop_site,
             "folder": self.open_library_folder,
             "quit": self.quit,
@@ -73,7 +78,7 @@ class TrayApp(QObject):
         self.icon = QSystemTrayIcon(state_icon("idle"))
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
-        self.shown: State | None = None
+        self.shown: tuple[State, bool] | None = None
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.tick)
 
@@ -134,8 +139,9 @@ class TrayApp(QObject):
         def made(guide: Path) -> None:
             seconds = time.monotonic() - started
             tasks.log(self.library, f"guide {guide} made from {folder} in {seconds:.1f} s")
+            self.guide = guide
             info = QSystemTrayIcon.MessageIcon.Information
-            self.icon.showMessage("vsop", f"Guide ready: {guide.name}", info)
+            self.icon.showMessage("vsop", f"Guide ready: {guide.name} (Review guide... to edit it)", info)
 
         def failed(exc: Exception) -> None:
             self.fail("The guide could not be made; the recording is kept", exc, kept=folder)
@@ -144,6 +150,14 @@ class TrayApp(QObject):
             return tasks.make_guide(recorder, self.library, report)
 
         self.background("guide", work, made, failed)
+
+    @guarded
+    def review_guide(self) -> None:
+        """The editor of the last guide made, in the browser (vsop edit)."""
+        if self.guide is not None:
+            editor = start_editor(self.guide / GUIDE_FILE, open_browser=False)
+            self.editors.append(editor)
+            self._open(QUrl(editor.url))
 
     @guarded
     def open_sop_site(self) -> None:
@@ -162,8 +176,12 @@ class TrayApp(QObject):
         self._open_url(self.library.resolve())
 
     def _open_url(self, path: Path) -> None:
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-            raise OSError(f"no application opens {path} (on Linux: install xdg-utils and a browser)")
+        self._open(QUrl.fromLocalFile(str(path)))
+
+    def _open(self, url: QUrl) -> None:
+        """``url`` in the desktop's own application for it (the browser the person chose)."""
+        if not QDesktopServices.openUrl(url):
+            raise OSError(f"nothing opens {url.toString()} (on Linux: install xdg-utils and a browser)")
 
     def quit(self) -> None:
         """Stop a recording (kept, no guide is made), wait for a guide being made, leave."""
@@ -175,6 +193,8 @@ class TrayApp(QObject):
                 tasks.log(self.library, f"quit while recording: {recorder.options.out} kept, no guide made")
         if self.job is not None:
             self.job.join()
+        for editor in self.editors:
+            editor.close()
         self.icon.hide()
         self.app.quit()
 
@@ -223,10 +243,11 @@ class TrayApp(QObject):
         self.refresh()
 
     def refresh(self) -> None:
-        if self.shown != self.state:
+        shown = (self.state, self.guide is not None)
+        if self.shown != shown:
             self.icon.setIcon(state_icon(self.state))
-            self.menu.update_for(menu(self.state))
-            self.shown = self.state
+            self.menu.update_for(menu(*shown))
+            self.shown = shown
         steps = self.live.count() if self.live is not None and self.state != "idle" else 0
         progress = self.job.progress if self.job is not None else None
         status = Status(self.state, self.stopwatch.elapsed(time.monotonic()), steps, progress, self.title)

@@ -14,6 +14,7 @@ ENTRIES = (
     ("pause", "Pause"),
     ("stop", "Stop and create guide"),
     ("note", "Add note..."),
+    ("review", "Review guide..."),
     (None, None),
     ("site", "Open SOP site"),
     ("folder", "Open library folder"),

@@ -41,11 +41,13 @@ class Menu:
     stop: bool
     note: bool
     site: bool
+    review: bool = False
     folder: bool = True
     quit: bool = True
 
 
-def menu(state: State) -> Menu:
+def menu(state: State, guide_made: bool = False) -> Menu:
+    """The entries ``state`` allows; Review guide once a guide was made from the tray."""
     recording = state in ("recording", "paused")
     return Menu(
         start=state == "idle",
@@ -54,6 +56,7 @@ def menu(state: State) -> Menu:
         stop=recording,
         note=recording,
         site=state == "idle",
+        review=state == "idle" and guide_made,
     )
 
 
