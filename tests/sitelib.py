@@ -1,9 +1,15 @@
 """Small hand-made libraries for the site tests: guides written as `vsop generate` writes them, with tiny
-images, a value stream and settings built in code, and hostile text where a screen could put it."""
+images, a value stream and settings built in code, and hostile text where a screen could put it; and a plain
+file server for a built site."""
 
 from __future__ import annotations
 
 import dataclasses
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PIL import Image
@@ -111,3 +117,23 @@ def hostile_library(library: Path) -> Path:
     (library / GUIDES_DIR / "bad").mkdir()
     (library / GUIDES_DIR / "bad" / GUIDE_FILE).write_text("schema: 1\nid: [\n", encoding="utf-8")
     return library
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """``folder`` served on 127.0.0.1 by a plain file server, as a person would open a built site: its URL."""
+    handler = functools.partial(_Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

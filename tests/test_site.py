@@ -3,11 +3,8 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +16,7 @@ from generator.publish import build_site
 from generator.sample.scenarios import SCENARIOS
 from generator.valuestream import load_valuestream
 from tests.conftest import CHROMIUM_FLAGS, chromium_binary, need
+from tests.sitelib import serve_folder
 
 pytestmark = [pytest.mark.browser, pytest.mark.ocr]
 ARTIFACTS = Path(os.environ.get("VSOP_ARTIFACTS") or Path(__file__).parent.parent / "artifacts") / "site"
@@ -35,11 +33,6 @@ def library(tmp_path_factory: pytest.TempPathFactory, recordings: Path) -> Path:
     return lib
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module", params=["mkdocs", "zensical"])
 def site(
     request: pytest.FixtureRequest, library: Path, tmp_path_factory: pytest.TempPathFactory
@@ -48,14 +41,8 @@ def site(
     out = tmp_path_factory.mktemp(f"site-{request.param}")
     result = build_site(library, out / "site", request.param)
     assert result.ok, result.failures
-    handler = functools.partial(_Quiet, directory=str(result.out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serve_folder(result.out) as url:
+        yield url
 
 
 def test_the_library_covers_sales_and_fulfillment(library: Path) -> None:

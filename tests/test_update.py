@@ -4,12 +4,9 @@ newsletter checkbox gone, *Save lead* renamed *Create lead*); real tesseract; th
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +19,7 @@ from generator.init import init_library
 from generator.publish import build_site
 from generator.sample.scenarios import NEW_LEAD, NEW_LEAD_V2
 from tests.conftest import CHROMIUM_FLAGS, chromium_binary, need
+from tests.sitelib import serve_folder
 
 pytestmark = pytest.mark.ocr
 NOTE = "Use the company's legal name, as on its invoices."
@@ -204,24 +202,13 @@ def test_review_and_status(tmp_path: Path, recordings: Path, capsys: pytest.Capt
     assert "no guide is overdue" in capsys.readouterr().out
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(updated: tuple[Path, dict[str, bytes]], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     library = updated[0].parent.parent
     result = build_site(library, tmp_path_factory.mktemp("site") / "site")
     assert result.ok, result.failures
-    handler = functools.partial(_Quiet, directory=str(result.out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serve_folder(result.out) as url:
+        yield url
 
 
 @pytest.mark.browser
