@@ -119,6 +119,7 @@ class SiteLinks:
     files: frozenset[str] = frozenset()
     history: tuple[tuple[str, str], ...] = ()  # (version, url) of the pages of earlier versions
     current: tuple[str, str] | None = None  # on an earlier version's page: (version, url) of the current one
+    edit_url: str | None = None  # served by vsop serve: the address that opens the guide's editor
 
 
 @dataclass(frozen=True, slots=True)

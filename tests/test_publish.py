@@ -211,6 +211,7 @@ def test_pages_show_the_map_stages_coverage_and_breadcrumbs(tmp_path: Path) -> N
     guide = (out / "guides" / "one" / "index.html").read_text()
     assert 'href="../../stages/inquiry.html"' in guide and 'href="../../index.html"' in guide
     assert '<a href="images/s-0-full.png"><img' in guide  # click to enlarge: the full frame
+    assert "Edit this guide" not in guide and "/edit/" not in guide  # only vsop serve links to the editor
     two = (out / "guides" / "two" / "index.html").read_text()
     assert '<a href="images/s-0.png"><img' in two  # no full frame: the image itself
     config = (result.project.path / "mkdocs.yml").read_text()

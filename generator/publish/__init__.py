@@ -2,7 +2,8 @@
 value stream, then built by MkDocs-Material or Zensical (``vsop build``) or previewed (``vsop serve``).
 
 library.py scans the guides, metrics.py computes process and lead times, coverage and reviews, pages.py
-renders the pages, project.py writes the MkDocs project incrementally, build.py and serve.py run the engine.
+renders the pages, project.py writes the MkDocs project incrementally, build.py and serve.py run the engine,
+launcher.py starts a guide's editor from the "Edit this guide" link of a served page.
 """
 
 from generator.publish.build import BuildResult, Engine, build_site

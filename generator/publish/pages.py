@@ -264,7 +264,7 @@ def coverage_context(site: Site) -> CoverageContext:
     )
 
 
-def guide_links(site: Site, entry: Entry, files: frozenset[str]) -> SiteLinks:
+def guide_links(site: Site, entry: Entry, files: frozenset[str], edit_url: str | None = None) -> SiteLinks:
     source = guide_page(entry.slug)
     stage = site.vs.stage(entry.guide.stage) if entry.guide.stage else None
     return SiteLinks(
@@ -272,6 +272,7 @@ def guide_links(site: Site, entry: Entry, files: frozenset[str]) -> SiteLinks:
         stage_name=stage.name if stage else None,
         stage_url=link(source, stage_page(stage.id)) if stage else None,
         files=files,
+        edit_url=edit_url,
     )
 
 

@@ -24,6 +24,7 @@ from generator.publish.library import Entry, Failure, scan_library
 from generator.render import SITE_TEMPLATES, environment
 
 PROJECT_DIR = Path(".vsop-cache") / "project"
+SERVE_DIR = Path(".vsop-cache") / "serve"  # vsop serve's own project: its pages have Edit links
 CONFIG = "mkdocs.yml"
 DOCS = "docs"
 BUILT = "site"  # where the engine builds inside the project (Zensical builds only inside its project)
@@ -33,6 +34,7 @@ _CODE = Path(__file__).resolve().parent.parent / "render.py"  # the filters: the
 _IMAGE_CODE = Path(__file__).resolve().parent.parent / "imageedit.py"
 
 Progress = Callable[[str, int, int], None]
+EditUrl = Callable[[str], str | None]  # guide id -> the address of its "Edit this guide" link, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,16 +90,19 @@ def write_project(
     *,
     today: datetime.date | None = None,
     progress: Progress | None = None,
+    folder: Path | None = None,
+    edit_url: EditUrl | None = None,
 ) -> ProjectResult:
-    """Bring ``LIB/.vsop-cache/project`` up to date with the library's guides; see the module docstring."""
+    """Bring ``LIB/.vsop-cache/project`` (or ``folder``) up to date with the library's guides; see the module
+    docstring. With ``edit_url`` each guide page has an "Edit this guide" link to that address."""
     report = progress or (lambda stage, done, total: None)
-    root = project_path(library)
+    root = folder or project_path(library)
     docs = root / DOCS
     docs.mkdir(parents=True, exist_ok=True)
     scan = scan_library(library)
     entries, failures = _with_images(scan.entries)
     site = pages.site_model(vs, settings, entries, today or datetime.date.today())
-    plan = _plan(site)
+    plan = _plan(site, edit_url or (lambda guide_id: None))
     manifest = _read_manifest(root)
     rendered, reused = [], []
     report("Rendering pages", 0, len(plan.pages))
@@ -150,7 +155,7 @@ def _key(*parts: str) -> str:
     return digest.hexdigest()
 
 
-def _plan(site: pages.Site) -> _Plan:
+def _plan(site: pages.Site, edit_url: EditUrl) -> _Plan:
     plan = _Plan()
     code = _CODE.read_text(encoding="utf-8")
     home = pages.home_context(site)
@@ -175,7 +180,7 @@ def _plan(site: pages.Site) -> _Plan:
     for entry in site.entries:
         folder = pages.guide_page(entry.slug).rpartition("/")[0]
         files = _guide_files(entry)
-        links = pages.guide_links(site, entry, frozenset(files))
+        links = pages.guide_links(site, entry, frozenset(files), edit_url(entry.slug))
         plan.pages[pages.guide_page(entry.slug)] = (
             _key(code, guide_source, entry.digest, repr(links)),
             functools.partial(pages.render_guide, entry, links),
@@ -187,11 +192,11 @@ def _plan(site: pages.Site) -> _Plan:
                 plan.files.pop(rel, None)
                 plan.edited[rel] = (_image_key(image_code, source, step), source, step)
     plan.files.update({name: SITE_TEMPLATES / name for name in ASSETS})
-    _plan_history(site, plan, code, guide_source)
+    _plan_history(site, plan, code, guide_source, edit_url)
     return plan
 
 
-def _plan_history(site: pages.Site, plan: _Plan, code: str, guide_source: str) -> None:
+def _plan_history(site: pages.Site, plan: _Plan, code: str, guide_source: str, edit_url: EditUrl) -> None:
     """A page for each earlier version of a guide that git has, linked from the guide's revision history."""
     if not site.entries:
         return
@@ -202,7 +207,7 @@ def _plan_history(site: pages.Site, plan: _Plan, code: str, guide_source: str) -
             continue
         page = pages.guide_page(entry.slug)
         key, _render = plan.pages[page]
-        links = pages.guide_links(site, entry, frozenset(_guide_files(entry)))
+        links = pages.guide_links(site, entry, frozenset(_guide_files(entry)), edit_url(entry.slug))
         old_pages = {e.version: pages.version_page(entry.slug, e.version) for e in versions}
         links = dataclasses.replace(
             links, history=tuple((v, pages.link(page, p)) for v, p in old_pages.items())

@@ -1,14 +1,20 @@
 """``vsop serve``: build the project, run the engine's own live-reloading server on it, and re-render the
-guides into the project whenever the library changes (watchdog), so the browser reloads with the change."""
+guides into the project whenever the library changes (watchdog), so the browser reloads with the change.
+
+Served on a loopback address, each guide page has an "Edit this guide" link to the launcher
+(generator/publish/launcher.py), which starts that guide's editor; an edit saved there is rendered and
+reloaded like any other change. The served project has its own folder (``LIB/.vsop-cache/serve``), so
+``vsop build`` and ``vsop serve`` do not render each other's pages again."""
 
 from __future__ import annotations
 
+import ipaddress
 import signal
 import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from types import FrameType
 
@@ -18,8 +24,9 @@ from watchdog.observers import Observer
 from capture.errors import SiteError, VsopError
 from generator.library import GUIDES_DIR
 from generator.publish.build import Engine, engine_command, engine_env
+from generator.publish.launcher import launching
 from generator.publish.library import Failure
-from generator.publish.project import CONFIG, PROJECT_DIR, write_project
+from generator.publish.project import CONFIG, SERVE_DIR, EditUrl, write_project
 
 QUIET_S = 0.3  # changes closer together than this are rendered once
 Say = Callable[[str], None]
@@ -29,11 +36,14 @@ def serve_site(library: Path, host: str = "127.0.0.1", port: int = 8000, engine:
     """Serve the SOP site of ``library`` on http://host:port/ with live reload until interrupted
     (Ctrl+C or SIGTERM); raises :class:`SiteError` when the engine's server stops by itself."""
     say: Say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
-    render = _renderer(library, say)
-    render()
-    project = library / PROJECT_DIR
+    project = library / SERVE_DIR
     argv = [*engine_command(engine, "serve"), "-f", str(project / CONFIG), "-a", f"{host}:{port}"]
-    with _watching(library, render), _interrupt_on_sigterm():
+    with ExitStack() as stack:
+        edit_url = stack.enter_context(launching(library)).edit_url if _is_loopback(host) else None
+        render = _renderer(library, say, edit_url)
+        render()
+        stack.enter_context(_watching(library, render))
+        stack.enter_context(_interrupt_on_sigterm())
         server = subprocess.Popen(argv, env=engine_env())
         try:
             code = server.wait()
@@ -44,7 +54,16 @@ def serve_site(library: Path, host: str = "127.0.0.1", port: int = 8000, engine:
         raise SiteError(f"{engine} serve stopped with exit status {code} (is port {port} free?)")
 
 
-def _renderer(library: Path, say: Say) -> Callable[[], None]:
+def _is_loopback(host: str) -> bool:
+    """Whether only this machine reaches ``host``: the Edit links lead to 127.0.0.1, so the pages served to
+    other machines have none (their token would be of no use there)."""
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _renderer(library: Path, say: Say, edit_url: EditUrl | None) -> Callable[[], None]:
     """Write the project again from the library as it is now; problems are said, serving goes on."""
 
     def render() -> None:
@@ -52,7 +71,7 @@ def _renderer(library: Path, say: Say) -> Callable[[], None]:
 
         try:
             vs, settings = load_valuestream(library), load_settings(library)
-            result = write_project(library, vs, settings)
+            result = write_project(library, vs, settings, folder=library / SERVE_DIR, edit_url=edit_url)
         except VsopError as exc:
             say(f"vsop: error: {exc}")
             return
