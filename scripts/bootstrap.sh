@@ -6,7 +6,10 @@
 set -euo pipefail
 
 RUNTIME_APT=(tesseract-ocr)
-TEST_APT=(xvfb xserver-xephyr xdotool openbox x11-utils tesseract-ocr mousepad fonts-dejavu-core libxcb-cursor0 trayer)
+# What Qt's xcb platform plugin (the tray, PySide6) loads, named so a minimal machine has it too.
+QT_APT=(libegl1 libgl1 libfontconfig1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4
+    libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1)
+TEST_APT=(xvfb xserver-xephyr xdotool openbox x11-utils tesseract-ocr mousepad fonts-dejavu-core trayer git "${QT_APT[@]}")
 # Debian ships "chromium"; Ubuntu ships a "chromium-browser" deb that installs a snap.
 BROWSERS=(chromium chromium-browser)
 
