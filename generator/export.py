@@ -31,12 +31,13 @@ from capture import __version__
 from capture.errors import ExportError
 from capture.files import atomic_write_text, temp_path
 from generator.chromium import print_pdf
+from generator.filters import url
 from generator.guidefile import load_guide
 from generator.imageedit import published_images
 from generator.library import resolve_guide
 from generator.model import Guide
 from generator.portable import portable, relink_images
-from generator.render import environment, guide_markdown, url
+from generator.render import environment, guide_markdown
 
 Format = Literal["html", "md", "pdf"]
 Paper = Literal["a4", "letter"]

@@ -12,15 +12,13 @@ import pytest
 from pymdownx import keymap_db  # type: ignore[import-untyped]
 
 from capture.models import Rect
+from generator.filters import code, keys, md
 from generator.model import Guide, Revision, Step
 from generator.render import (
     Region,
     Section,
-    code,
     environment,
     guide_markdown,
-    keys,
-    md,
     plain_text,
     region_of,
     sections_by_window,
@@ -220,9 +218,9 @@ def test_keys(combo: str, expected: str) -> None:
 
 def test_key_names_are_known_to_pymdownx() -> None:
     """Every name the filter emits renders as a <kbd> with pymdownx's class, not as literal ++text++."""
-    from generator import render
+    from generator import filters
 
-    names = set(render._KEY_NAMES.values()) | set(render._CHAR_NAMES.values())
+    names = set(filters._KEY_NAMES.values()) | set(filters._CHAR_NAMES.values())
     for name in names:
         assert name in keymap_db.keymap or name in keymap_db.aliases, name
         html = to_html(f"Press ++{name}++.")

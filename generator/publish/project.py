@@ -30,7 +30,8 @@ DOCS = "docs"
 BUILT = "site"  # where the engine builds inside the project (Zensical builds only inside its project)
 MANIFEST = "manifest.json"  # beside docs/: page -> key of the inputs it was rendered from
 ASSETS = ("vsop.css",)
-_CODE = Path(__file__).resolve().parent.parent / "render.py"  # the filters: their code shapes every page
+# The code that shapes every page (contexts and filters): part of each page's key, with the templates.
+_CODE = tuple(Path(__file__).resolve().parent.parent / name for name in ("render.py", "filters.py"))
 _IMAGE_CODE = Path(__file__).resolve().parent.parent / "imageedit.py"
 
 Progress = Callable[[str, int, int], None]
@@ -157,7 +158,7 @@ def _key(*parts: str) -> str:
 
 def _plan(site: pages.Site, edit_url: EditUrl) -> _Plan:
     plan = _Plan()
-    code = _CODE.read_text(encoding="utf-8")
+    code = "\0".join(path.read_text(encoding="utf-8") for path in _CODE)
     home = pages.home_context(site)
     plan.pages[pages.HOME] = (
         _key(code, pages.template_sources("home"), repr(home)),
