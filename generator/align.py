@@ -48,9 +48,6 @@ class Alignment:
     pairs: tuple[Pair, ...]
     similarity: float
 
-    def of_kind(self, *kinds: Kind) -> tuple[Pair, ...]:
-        return tuple(p for p in self.pairs if p.kind in kinds)
-
 
 ScreenChanged = Callable[[int, int], bool]  # (old index, new index) -> the screenshot changed noticeably
 
