@@ -93,4 +93,16 @@ def click_text(xdo: Xdo, display: VirtualDisplay, text: str, timeout: float = 20
     region = (max(0, x), max(0, y), min(width, display.width - x), min(height, display.height - y))
     point = wait_until(lambda: locate_text(read_lines(display, region), text), timeout, f"the text {text!r}")
     xdo.glide(*point)
+    # Like a person, click once the text is seen under the pointer: a busy machine may still be repainting
+    # the list (a popup can show blank for a moment), and the screenshot of the press would show that.
+    px, py = point
+    near = (
+        max(0, px - 300),
+        max(0, py - 30),
+        min(600, display.width - px + 300),
+        min(60, display.height - py + 30),
+    )
+    wait_until(
+        lambda: locate_text(read_lines(display, near), text), timeout, f"the text {text!r} under the pointer"
+    )
     xdo.click()
