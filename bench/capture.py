@@ -38,7 +38,7 @@ import mss  # noqa: E402
 from capture import load_recording  # noqa: E402
 from capture.format import EVENTS_FILE, FRAMES_DIR  # noqa: E402
 from capture.models import MouseButtonEvent  # noqa: E402
-from capture.xvfb import VirtualDisplay, require  # noqa: E402
+from generator.sample.xsession import VirtualDisplay, require  # noqa: E402
 
 WIDTH, HEIGHT = 1920, 1080
 WINDOW = (40, 40, 1840, 1000)  # mousepad is moved and sized to this (x, y, width, height)

@@ -1,9 +1,10 @@
 """Generator benchmark: step accuracy on the sample scenarios, speed on a 50-step 1920x1080 recording.
 
 Accuracy: every recording in generator/sample/recordings (one per sample scenario) is generated with
-``generator.generate.generate`` into a fresh library and scored with ``generator.sample.check.score``: a step
-is right when its action, target and value all match the scenario's, in order. The share is right steps over
-expected steps (over generated steps where more were generated: an extra step is an error too).
+``generator.pipeline.generate.generate`` into a fresh library and scored with
+``generator.sample.check.score``: a step is right when its action, target and value all match the
+scenario's, in order. The share is right steps over expected steps
+(over generated steps where more were generated: an extra step is an error too).
 
 Speed: the long-session fixture (all Chromium scenarios one after the other in one recording at 1920x1080,
 made with ``python -m generator.sample.driver --record-long``) is generated N times, each time into a fresh
@@ -45,15 +46,15 @@ import pytesseract  # type: ignore[import-untyped]  # noqa: E402
 
 from capture import load_recording  # noqa: E402
 from capture.models import Recording, Rect  # noqa: E402
-from generator.generate import LABELLED, Options, generate  # noqa: E402
-from generator.guidefile import GUIDE_FILE, load_guide  # noqa: E402
-from generator.label import Kind, find_label  # noqa: E402
-from generator.model import Draft, Guide, Label, Word  # noqa: E402
+from generator.guide.model import Draft, Guide, Label, Word  # noqa: E402
+from generator.guide.store import GUIDE_FILE, load_guide  # noqa: E402
+from generator.pipeline.generate import LABELLED, Options, generate  # noqa: E402
+from generator.pipeline.label import Kind, find_label  # noqa: E402
+from generator.pipeline.segment import segment  # noqa: E402
 from generator.sample import RECORDINGS  # noqa: E402
 from generator.sample.check import score  # noqa: E402
 from generator.sample.driver import session_scenario  # noqa: E402
 from generator.sample.scenarios import SCENARIOS, ExpectedStep  # noqa: E402
-from generator.segment import segment  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LONG = ROOT / "tests" / "fixtures" / "recordings" / "long-session"

@@ -36,9 +36,9 @@ import pytesseract  # type: ignore[import-untyped]  # noqa: E402
 from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 
 from capture.models import Rect  # noqa: E402
-from generator.label import crop_around, find_label  # noqa: E402
-from generator.model import Word  # noqa: E402
-from generator.ocr import Crop, Ocr, preprocess  # noqa: E402
+from generator.guide.model import Word  # noqa: E402
+from generator.pipeline.label import crop_around, find_label  # noqa: E402
+from generator.pipeline.ocr import Crop, Ocr, preprocess  # noqa: E402
 
 SIZE = (1280, 800)
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"

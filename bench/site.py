@@ -34,11 +34,11 @@ sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).re
 
 from PIL import Image, ImageDraw  # noqa: E402
 
-from generator.guidefile import GUIDE_FILE, load_guide, save_guide  # noqa: E402
-from generator.library import GUIDES_DIR  # noqa: E402
-from generator.model import Action, Guide, Revision, Step  # noqa: E402
+from generator.guide.model import Action, Guide, Revision, Step  # noqa: E402
+from generator.guide.store import GUIDE_FILE, load_guide, save_guide  # noqa: E402
+from generator.library.layout import GUIDES_DIR  # noqa: E402
 from generator.publish.build import build_site  # noqa: E402
-from generator.valuestream import load_valuestream  # noqa: E402
+from generator.valuestream.store import load_valuestream  # noqa: E402
 
 TARGET_RATIO = 1.5
 ACTIONS: tuple[Action, ...] = ("click", "type", "click", "hotkey")

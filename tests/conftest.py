@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from capture.xvfb import VirtualDisplay
 from generator.sample import RECORDINGS
+from generator.sample.xsession import VirtualDisplay
 from tests.xtools import App, RecorderProcess, Xdo
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from PIL import Image
 
-from generator.guidefile import GUIDE_FILE, save_guide
-from generator.library import GUIDES_DIR
-from generator.model import Guide, LibrarySettings, Revision, Stage, Step, Stream, ValueStream
-from generator.render import step_text
+from generator.guide.model import Guide, LibrarySettings, Revision, Stage, Step, Stream, ValueStream
+from generator.guide.store import GUIDE_FILE, save_guide
+from generator.library.layout import GUIDES_DIR
+from generator.render.guide_page import step_text
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 SCRIPT = "</title><script>alert(2)</script>"

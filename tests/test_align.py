@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from capture.errors import GuideError
-from generator.align import align, fold, label_similarity, same_label
-from generator.compare import compare
-from generator.generate import Recorded
-from generator.model import Action, Guide, Revision, Step
-from generator.render import step_text
-from generator.versions import bump, bump_kind, next_version
+from generator.errors import GuideError
+from generator.guide.model import Action, Guide, Revision, Step
+from generator.guide.versions import bump, bump_kind, next_version
+from generator.pipeline.generate import Recorded
+from generator.render.guide_page import step_text
+from generator.rerecord.align import align, fold, label_similarity, same_label
+from generator.rerecord.compare import compare
 
 W = "Acme CRM - New Lead"
 
@@ -137,7 +137,9 @@ def made_of(steps: list[Step]) -> Recorded:
 
 
 def test_merge_keeps_ids_and_human_edits_and_marks_changes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("generator.compare.recorded_field", lambda made: {"duration_s": made.duration_s})
+    monkeypatch.setattr(
+        "generator.rerecord.compare.recorded_field", lambda made: {"duration_s": made.duration_s}
+    )
     old = list(V1)
     old[1] = dataclasses.replace(old[1], note="Ask for the legal name.", edited=["note"])
     old[5] = dataclasses.replace(old[5], text="Click the blue **Save lead** button.", edited=["text", "blur"])
@@ -182,7 +184,7 @@ def test_merge_keeps_ids_and_human_edits_and_marks_changes(monkeypatch: pytest.M
 
 
 def test_no_change_is_a_patch(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("generator.compare.recorded_field", lambda made: {})
+    monkeypatch.setattr("generator.rerecord.compare.recorded_field", lambda made: {})
     result = compare(
         guide_of(V1), made_of([dataclasses.replace(s, id=s.id.upper()) for s in V1]), lambda a, b: False
     )
@@ -202,7 +204,7 @@ def test_a_label_ocr_could_not_read_pairs_before_a_different_label() -> None:
 
 
 def test_steps_a_person_moved_keep_their_place(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("generator.compare.recorded_field", lambda made: {})
+    monkeypatch.setattr("generator.rerecord.compare.recorded_field", lambda made: {})
     recorded = [dataclasses.replace(s, at=float(t)) for t, s in enumerate(V1)]
     a, b, c, d, e, f = recorded
     moved = dataclasses.replace(e, text="Write the notes first.", edited=["text"])

@@ -12,8 +12,8 @@ import pytest
 from PIL import Image, ImageDraw, ImageStat
 
 from capture.models import Rect
-from generator.annotate import ACCENT, annotate, crop_box, full_image_name, view_box
-from generator.model import Redaction
+from generator.guide.model import Redaction
+from generator.images.annotate import ACCENT, annotate, crop_box, full_image_name, view_box
 from tests.conftest import CHROMIUM_FLAGS, chromium_binary
 
 SAVE = Rect(300, 900, 120, 32)  # the "Save lead" button, placed absolutely on the page

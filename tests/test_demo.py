@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.guidefile import GUIDE_FILE, load_guide
-from generator.library import GUIDES_DIR, slugify
+from generator.guide.store import GUIDE_FILE, load_guide
+from generator.library.layout import GUIDES_DIR, slugify
 from generator.sample.check import score
 from generator.sample.demo import make_demo_library
 from generator.sample.scenarios import SCENARIOS, Scenario, by_id
-from generator.valuestream import load_valuestream
+from generator.valuestream.store import load_valuestream
 from tests.conftest import chromium_binary, need
 
 ROOT = Path(__file__).resolve().parent.parent

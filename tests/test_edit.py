@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from capture.errors import EditError
 from generator.edit.ops import DELETED, Context, apply
 from generator.edit.session import Session
-from generator.guidefile import load_guide, save_guide
-from generator.model import Guide, Step
-from generator.valuestream import load_valuestream
+from generator.errors import EditError
+from generator.guide.model import Guide, Step
+from generator.guide.store import load_guide, save_guide
+from generator.valuestream.store import load_valuestream
 
 EVIL = "<img src=x onerror=alert(1)>"
 

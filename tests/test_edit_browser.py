@@ -16,12 +16,12 @@ from PIL import Image, ImageChops
 from generator.edit import EditorServer, start_editor
 from generator.edit.ops import DELETED
 from generator.edit.session import Session
-from generator.generate import Options, generate
-from generator.guidefile import load_guide
-from generator.imageedit import edited_png
-from generator.model import Guide, Step
+from generator.guide.model import Guide, Step
+from generator.guide.store import load_guide
+from generator.images.edits import edited_png
+from generator.pipeline.generate import Options, generate
 from generator.publish import build_site
-from generator.update import update_guide
+from generator.rerecord.update import update_guide
 from tests.conftest import CHROMIUM_FLAGS, chromium_binary, need
 from tests.test_edit import EVIL
 

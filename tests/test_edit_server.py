@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from generator.edit import EditorServer, start_editor
-from generator.guidefile import load_guide
+from generator.guide.store import load_guide
 from tests.test_edit import EVIL, make_guide
 
 

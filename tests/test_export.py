@@ -18,15 +18,16 @@ import pytest
 from PIL import Image
 from pypdf.generic import ContentStream
 
-from capture.errors import BackendUnavailableError, ExportError
-from generator.chromium import print_pdf
+from capture.errors import BackendUnavailableError
 from generator.cli import main
-from generator.export import export, export_html
-from generator.generate import Options, generate
-from generator.guidefile import load_guide, save_guide
-from generator.model import Guide, Revision, Step
-from generator.portable import portable
-from generator.render import step_text
+from generator.errors import ExportError
+from generator.export.formats import export, export_html
+from generator.export.pdf import print_pdf
+from generator.export.portable import portable
+from generator.guide.model import Guide, Revision, Step
+from generator.guide.store import load_guide, save_guide
+from generator.pipeline.generate import Options, generate
+from generator.render.guide_page import step_text
 from tests.conftest import CHROMIUM_FLAGS, chromium_binary, need
 
 EVIL = "<img src=x onerror=alert(1)>"

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from capture import load_recording
-from capture.xvfb import VirtualDisplay
+from generator.sample.xsession import VirtualDisplay
 from tests.xtools import App, RecorderProcess, Xdo, wait_until
 
 APPS = Path(__file__).parent / "apps"

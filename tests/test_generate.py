@@ -14,9 +14,9 @@ from capture import load_recording
 from capture.errors import RecordingError
 from capture.models import Rect
 from generator.cli import main
-from generator.generate import Options, generate
-from generator.guidefile import load_guide
-from generator.ocr import Crop, Ocr
+from generator.guide.store import load_guide
+from generator.pipeline.generate import Options, generate
+from generator.pipeline.ocr import Crop, Ocr
 from generator.sample import RECORDINGS
 from generator.sample.check import score
 from generator.sample.scenarios import SCENARIOS, by_id

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from capture.errors import GuideError
-from generator.guidefile import dump_guide, load_guide, save_guide
-from generator.library import resolve_guide, slugify, unique_slug
-from generator.model import Guide, Revision, Step
+from generator.errors import GuideError
+from generator.guide.model import Guide, Revision, Step
+from generator.guide.store import dump_guide, load_guide, save_guide
+from generator.library.layout import resolve_guide, slugify, unique_slug
 
 
 def sample_guide() -> Guide:

@@ -11,14 +11,14 @@ from pathlib import Path
 from PIL import Image, ImageChops
 
 from capture.models import Rect
-from generator.annotate import ACCENT, ACCENT_INDEX, highlight, save_png, to_palette
-from generator.export import export_html, write_markdown
-from generator.guidefile import load_guide, save_guide
-from generator.imageedit import edited_image, edited_png, has_image_edits, image_size, published_images
-from generator.model import Guide, LibrarySettings, Step
+from generator.export.formats import export_html, write_markdown
+from generator.guide.model import Guide, LibrarySettings, Step
+from generator.guide.store import load_guide, save_guide
+from generator.images.annotate import ACCENT, ACCENT_INDEX, highlight, save_png, to_palette
+from generator.images.edits import edited_image, edited_png, has_image_edits, image_size, published_images
 from generator.publish.project import write_project
-from generator.render import guide_markdown
-from generator.valuestream import load_valuestream
+from generator.render.guide_page import guide_markdown
+from generator.valuestream.store import load_valuestream
 
 
 def screenshot(path: Path) -> Path:

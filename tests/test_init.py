@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from capture.errors import GuideError
 from generator.cli import main
-from generator.init import init_library
-from generator.model import LibrarySettings
-from generator.valuestream import DEFAULT_VALUESTREAM, load_settings, load_valuestream
+from generator.errors import GuideError
+from generator.guide.model import LibrarySettings
+from generator.library.scaffold import init_library
+from generator.valuestream.store import DEFAULT_VALUESTREAM, load_settings, load_valuestream
 
 
 def test_init_creates_the_scaffold(tmp_path: Path) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from capture.models import Rect
-from generator.label import Kind, crop_around, find_label, is_secret_label, looks_masked, phrases
-from generator.model import Word
+from generator.guide.model import Word
+from generator.pipeline.label import Kind, crop_around, find_label, is_secret_label, looks_masked, phrases
 
 
 def word(

@@ -15,9 +15,9 @@ from PIL import Image
 from capture import load_recording
 from capture.errors import BackendUnavailableError, VsopError
 from capture.models import MouseButtonEvent, Rect
-from generator.label import Kind, crop_around, find_label, is_secret_label, looks_masked
-from generator.model import Label, Word
-from generator.ocr import Crop, Ocr
+from generator.guide.model import Label, Word
+from generator.pipeline.label import Kind, crop_around, find_label, is_secret_label, looks_masked
+from generator.pipeline.ocr import Crop, Ocr
 from generator.sample import RECORDINGS
 from generator.sample.check import normal
 from generator.sample.scenarios import SCENARIOS, Click, ClickText, Scenario, TypeText
@@ -389,7 +389,7 @@ def test_unreadable_frame_is_an_error(fake_tesseract: Path) -> None:
 def test_square_filter_equals_pillows_rank_filters() -> None:
     from PIL import Image, ImageChops, ImageFilter
 
-    from generator.ocr import square_filter
+    from generator.pipeline.ocr import square_filter
 
     image = Image.effect_noise((97, 61), 90).convert("L")
     assert (

@@ -23,7 +23,7 @@ def test_wheel_ships_templates_site_and_sample_data(tmp_path: Path) -> None:
         for path in (ROOT / folder).rglob("*"):
             if path.is_file():
                 assert f"generator/_shipped/{folder}/{path.relative_to(ROOT / folder).as_posix()}" in names
-    assert "generator/data/valuestream.yml" in names
+    assert "generator/valuestream/data/valuestream.yml" in names
     recordings = ROOT / "generator" / "sample" / "recordings"
     for path in recordings.rglob("*"):
         if path.is_file():

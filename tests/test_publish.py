@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from capture.errors import SiteError
 from generator.cli import main
-from generator.guidefile import load_guide, save_guide
-from generator.model import Guide, LibrarySettings, Revision
+from generator.errors import SiteError
+from generator.guide.model import Guide, LibrarySettings, Revision
+from generator.guide.store import load_guide, save_guide
 from generator.publish import build_site
 from generator.publish.metrics import (
     coverage,

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from capture import load_recording
-from capture.xvfb import VirtualDisplay
+from generator.sample.xsession import VirtualDisplay
 from tests.xtools import App, RecorderProcess, Xdo, wait_until
 
 pytestmark = pytest.mark.gui

@@ -13,7 +13,7 @@ from capture import load_recording
 from capture.exclusion import Exclusion
 from capture.models import KeyEvent, MouseButtonEvent, NoteEvent, Rect, StateEvent
 from capture.recorder import Recorder, RecorderOptions
-from capture.xvfb import VirtualDisplay
+from generator.sample.xsession import VirtualDisplay
 from tests.xtools import Xdo, wait_until
 
 pytestmark = pytest.mark.gui

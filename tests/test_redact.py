@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from capture.models import Rect
-from generator.model import Word
-from generator.redact import find_sensitive, is_iban, luhn
+from generator.guide.model import Word
+from generator.pipeline.redact import find_sensitive, is_iban, luhn
 
 CHAR, SPACE, HEIGHT = 8, 5, 14
 
@@ -147,8 +147,8 @@ def test_empty() -> None:
 
 def test_typed_personal_data_is_found_again_where_ocr_reads_it_in_part() -> None:
     from capture.models import Rect
-    from generator.model import Word
-    from generator.redact import find_typed, typed_pieces
+    from generator.guide.model import Word
+    from generator.pipeline.redact import find_typed, typed_pieces
 
     pieces = typed_pieces(["jane.doe@acme.example", "+1 555 0100", "Acme Corp", "Winter-2025!"])
     assert pieces == {"jane.doe@acme.example", "jane.doe", "555", "0100"}

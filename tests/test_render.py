@@ -12,9 +12,9 @@ import pytest
 from pymdownx import keymap_db  # type: ignore[import-untyped]
 
 from capture.models import Rect
-from generator.filters import code, keys, md
-from generator.model import Guide, Revision, Step
-from generator.render import (
+from generator.guide.model import Guide, Revision, Step
+from generator.render.filters import code, keys, md
+from generator.render.guide_page import (
     Region,
     Section,
     environment,
@@ -129,7 +129,7 @@ def test_step_sentence(the_step: Step, extra: dict[str, Any], expected: str) -> 
 def test_every_action_has_a_sentence() -> None:
     from typing import get_args
 
-    from generator.model import Action
+    from generator.guide.model import Action
 
     assert {s.action for s, _, _ in SENTENCES} == set(get_args(Action))
 
@@ -218,7 +218,7 @@ def test_keys(combo: str, expected: str) -> None:
 
 def test_key_names_are_known_to_pymdownx() -> None:
     """Every name the filter emits renders as a <kbd> with pymdownx's class, not as literal ++text++."""
-    from generator import filters
+    from generator.render import filters
 
     names = set(filters._KEY_NAMES.values()) | set(filters._CHAR_NAMES.values())
     for name in names:

@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from capture import load_recording
-from capture.xvfb import VirtualDisplay
-from generator.generate import generate
-from generator.guidefile import load_guide
+from generator.guide.store import load_guide
+from generator.pipeline.generate import generate
 from generator.sample import RECORDINGS
 from generator.sample.check import score
 from generator.sample.driver import (
@@ -29,6 +28,7 @@ from generator.sample.driver import (
 )
 from generator.sample.driver import TextLine as Line
 from generator.sample.scenarios import SCENARIOS, STAGES, Press, Scenario, TypeText
+from generator.sample.xsession import VirtualDisplay
 from tests.conftest import chromium_binary, need
 
 

@@ -18,8 +18,8 @@ from capture.models import (
     WindowEvent,
     WindowInfo,
 )
-from generator.model import Draft
-from generator.segment import NO_CHANGE, segment
+from generator.guide.model import Draft
+from generator.pipeline.segment import NO_CHANGE, segment
 
 EDITOR = WindowInfo("notes.txt - Mousepad", "Mousepad", None)
 CRM = WindowInfo("Acme CRM - New Lead", "Chromium", None)

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator.guidefile import load_guide, save_guide
+from generator.guide.store import load_guide, save_guide
 from generator.publish import launcher as launcher_module
 from generator.publish import serve
 from generator.publish.launcher import Launcher, launching

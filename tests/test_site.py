@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.generate import Options, generate
-from generator.guidefile import load_guide
+from generator.guide.store import load_guide
+from generator.pipeline.generate import Options, generate
 from generator.publish import build_site
 from generator.sample.scenarios import SCENARIOS
-from generator.valuestream import load_valuestream
+from generator.valuestream.store import load_valuestream
 from tests.conftest import CHROMIUM_FLAGS, chromium_binary, need
 from tests.sitelib import serve_folder
 

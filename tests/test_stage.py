@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.guidefile import load_guide, save_guide
-from generator.init import init_library
-from generator.model import Guide, Revision, Step
-from generator.render import guide_markdown
+from generator.guide.model import Guide, Revision, Step
+from generator.guide.store import load_guide, save_guide
+from generator.library.scaffold import init_library
+from generator.render.guide_page import guide_markdown
 
 EVIDENCE = ['keyword "order" in title "Shop - Orders"']
 

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.generate import Options, generate
-from generator.guidefile import load_guide
-from generator.init import init_library
-from generator.model import MatchRules, Stage, Stream, ValueStream
+from generator.guide.model import MatchRules, Stage, Stream, ValueStream
+from generator.guide.store import load_guide
+from generator.library.scaffold import init_library
+from generator.pipeline.generate import Options, generate
 from generator.sample.scenarios import SCENARIOS
-from generator.stagematch import contains_phrase, match_stage
-from generator.valuestream import load_valuestream
+from generator.valuestream.match import contains_phrase, match_stage
+from generator.valuestream.store import load_valuestream
 from tests.conftest import need
 
 

@@ -18,14 +18,14 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from capture.xvfb import VirtualDisplay
-from generator.guidefile import load_guide
+from generator.guide.store import load_guide
 from generator.sample.check import score
 from generator.sample.driver import Chromium, Xdo, locate_text, read_lines, wait_until
 from generator.sample.driver.apps import start_page
 from generator.sample.driver.perform import PAUSE_S, do
 from generator.sample.driver.recorder import expected_counts, written_counts
 from generator.sample.scenarios import SIGN_IN
+from generator.sample.xsession import VirtualDisplay
 from tests.conftest import chromium_binary, need
 
 pytestmark = [pytest.mark.gui, pytest.mark.ocr, pytest.mark.browser]

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from capture import load_recording
+from generator.pipeline.segment import segment
 from generator.sample import RECORDINGS
-from generator.segment import segment
 from generator.tray import tasks
 from generator.tray.jobs import Job, Progress
 from generator.tray.live import LiveSteps

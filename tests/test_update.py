@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.generate import Options, generate
-from generator.guidefile import GUIDE_FILE, load_guide, save_guide
-from generator.init import init_library
+from generator.guide.store import GUIDE_FILE, load_guide, save_guide
+from generator.library.scaffold import init_library
+from generator.pipeline.generate import Options, generate
 from generator.publish import build_site
 from generator.sample.scenarios import NEW_LEAD, NEW_LEAD_V2
 from tests.conftest import CHROMIUM_FLAGS, chromium_binary, need

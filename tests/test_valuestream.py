@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from capture.errors import ValueStreamError, VsopError
-from generator.model import LibrarySettings
+from capture.errors import VsopError
+from generator.errors import ValueStreamError
+from generator.guide.model import LibrarySettings
 from generator.sample.scenarios import STAGES
-from generator.valuestream import DEFAULT_VALUESTREAM, check_stage, load_settings, load_valuestream
+from generator.valuestream.store import DEFAULT_VALUESTREAM, check_stage, load_settings, load_valuestream
 
 VALID = """\
 streams:

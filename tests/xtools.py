@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from capture.xvfb import VirtualDisplay
 from generator.sample.driver.waiting import wait_until
+from generator.sample.xsession import VirtualDisplay
 
 
 class Xdo:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from generator.edit.server import start_editor
-from generator.library import resolve_guide
+from generator.library.layout import resolve_guide
 
 
 @click.command("edit")

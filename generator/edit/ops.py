@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from capture.errors import EditError, GuideError, ValueStreamError
-from generator.guidefile import NOTE_KINDS
-from generator.imageedit import image_size, inside
-from generator.model import Box, EditedField, Guide, NoteKind, Step, ValueStream
-from generator.valuestream import check_stage
+from generator.errors import EditError, GuideError, ValueStreamError
+from generator.guide.model import Box, EditedField, Guide, NoteKind, Step, ValueStream
+from generator.guide.store import NOTE_KINDS
+from generator.images.edits import image_size, inside
+from generator.valuestream.store import check_stage
 
 MAX_TEXT = 5000  # characters of a step text, note, purpose or prerequisite
 MAX_TITLE = 200

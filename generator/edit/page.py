@@ -12,10 +12,10 @@ from urllib.parse import quote, unquote, urlsplit
 import markdown  # type: ignore[import-untyped]
 from markupsafe import Markup
 
-from generator.export import EXTENSIONS, SafeHtml
-from generator.imageedit import image_size
-from generator.model import Box, Guide, Step, ValueStream
-from generator.render import environment
+from generator.export.formats import EXTENSIONS, SafeHtml
+from generator.guide.model import Box, Guide, Step, ValueStream
+from generator.images.edits import image_size
+from generator.render.guide_page import environment
 
 TEMPLATE = "editor/editor.html.j2"
 

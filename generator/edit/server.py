@@ -22,12 +22,13 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from capture.errors import EditError, GuideError, ValueStreamError, VsopError
+from capture.errors import VsopError
 from generator.edit.page import render_page
 from generator.edit.session import Session
-from generator.imageedit import edited_png, has_image_edits
-from generator.model import Guide, ValueStream
-from generator.render import TEMPLATES
+from generator.errors import EditError, GuideError, ValueStreamError
+from generator.guide.model import Guide, ValueStream
+from generator.images.edits import edited_png, has_image_edits
+from generator.render.guide_page import TEMPLATES
 
 HOST = "127.0.0.1"
 STATIC = TEMPLATES / "editor"

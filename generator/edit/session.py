@@ -6,14 +6,14 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from capture.errors import EditError
 from capture.files import atomic_write_text
-from generator.annotate import full_image_name
 from generator.edit.ops import Context, apply
-from generator.guidefile import dump_guide, load_guide
-from generator.model import Guide, ValueStream
-from generator.render import guide_markdown
-from generator.stage import guide_valuestream
+from generator.errors import EditError
+from generator.guide.model import Guide, ValueStream
+from generator.guide.store import dump_guide, load_guide
+from generator.images.annotate import full_image_name
+from generator.library.stage import guide_valuestream
+from generator.render.guide_page import guide_markdown
 
 UNDO_DEPTH = 200
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
 
-from capture.errors import SiteError
-from generator.publish.library import Failure
+from generator.errors import SiteError
 from generator.publish.project import BUILT, CONFIG, ProjectResult, write_project
+from generator.publish.scan import Failure
 
 Engine = Literal["mkdocs", "zensical"]
 ENGINES: tuple[Engine, ...] = get_args(Engine)
@@ -45,7 +45,7 @@ def build_site(
 ) -> BuildResult:
     """Build the SOP site of ``library`` into ``out`` (default ``LIB/site``). Invalid guides are left out
     and listed in the result's ``failures``; an engine failure raises :class:`SiteError`."""
-    from generator.valuestream import load_settings, load_valuestream
+    from generator.valuestream.store import load_settings, load_valuestream
 
     start = time.perf_counter()
     report = progress or (lambda stage, done, total: None)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from capture.errors import GuideError
+from generator.errors import GuideError
 from generator.publish.build import ENGINES
 
 _LIBRARY = click.argument("library", type=click.Path(exists=True, file_okay=False, path_type=Path))

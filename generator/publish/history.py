@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from capture.errors import GuideError
 from capture.files import atomic_write
-from generator.annotate import full_image_name
-from generator.guidefile import GUIDE_FILE, load_guide
-from generator.library import GUIDES_DIR
-from generator.model import Guide
-from generator.publish.library import Entry
+from generator.errors import GuideError
+from generator.guide.model import Guide
+from generator.guide.store import GUIDE_FILE, load_guide
+from generator.images.annotate import full_image_name
+from generator.library.layout import GUIDES_DIR
+from generator.publish.scan import Entry
 
 HISTORY_DIR = Path(".vsop-cache") / "history"
 

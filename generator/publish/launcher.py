@@ -23,11 +23,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from capture.errors import SiteError, VsopError
+from capture.errors import VsopError
 from generator.edit import EditorServer, start_editor
 from generator.edit.server import HOST
-from generator.guidefile import GUIDE_FILE
-from generator.library import GUIDES_DIR
+from generator.errors import SiteError
+from generator.guide.store import GUIDE_FILE
+from generator.library.layout import GUIDES_DIR
 
 GUIDE_ID = re.compile(r"[a-z0-9-]+")
 CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"

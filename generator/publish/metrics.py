@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from generator.durations import parse_duration
-from generator.model import Guide, LibrarySettings, Stage, Stream, ValueStream
+from generator.guide.durations import parse_duration
+from generator.guide.model import Guide, LibrarySettings, Stage, Stream, ValueStream
 
 Status = Literal["none", "sop", "overdue"]
 

@@ -8,8 +8,7 @@ import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.model import Guide, LibrarySettings, ValueStream
-from generator.publish.library import Entry
+from generator.guide.model import Guide, LibrarySettings, ValueStream
 from generator.publish.metrics import (
     LeadTime,
     StageMetrics,
@@ -23,7 +22,8 @@ from generator.publish.metrics import (
     review_due,
     stage_metrics,
 )
-from generator.render import SiteLinks, environment, guide_markdown
+from generator.publish.scan import Entry
+from generator.render.guide_page import SiteLinks, environment, guide_markdown
 
 HOME = "index.md"
 COVERAGE = "coverage.md"

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from capture.files import atomic_write, atomic_write_text
-from generator.annotate import full_image_name
-from generator.imageedit import edited_png, has_image_edits
-from generator.model import LibrarySettings, Step, ValueStream
+from generator.guide.model import LibrarySettings, Step, ValueStream
+from generator.images.annotate import full_image_name
+from generator.images.edits import edited_png, has_image_edits
 from generator.publish import history, pages
-from generator.publish.library import Entry, Failure, scan_library
-from generator.render import SITE_TEMPLATES, environment
+from generator.publish.scan import Entry, Failure, scan_library
+from generator.render.guide_page import SITE_TEMPLATES, environment
 
 PROJECT_DIR = Path(".vsop-cache") / "project"
 SERVE_DIR = Path(".vsop-cache") / "serve"  # vsop serve's own project: its pages have Edit links
@@ -31,8 +31,9 @@ BUILT = "site"  # where the engine builds inside the project (Zensical builds on
 MANIFEST = "manifest.json"  # beside docs/: page -> key of the inputs it was rendered from
 ASSETS = ("vsop.css",)
 # The code that shapes every page (contexts and filters): part of each page's key, with the templates.
-_CODE = tuple(Path(__file__).resolve().parent.parent / name for name in ("render.py", "filters.py"))
-_IMAGE_CODE = Path(__file__).resolve().parent.parent / "imageedit.py"
+_GENERATOR = Path(__file__).resolve().parents[1]
+_CODE = tuple(_GENERATOR / "render" / name for name in ("guide_page.py", "filters.py"))
+_IMAGE_CODE = _GENERATOR / "images" / "edits.py"
 
 Progress = Callable[[str, int, int], None]
 EditUrl = Callable[[str], str | None]  # guide id -> the address of its "Edit this guide" link, if any
@@ -250,7 +251,7 @@ def _image_key(code: str, source: Path, step: Step) -> str:
 
 def _guide_files(entry: Entry) -> list[str]:
     """The images a guide page shows, with each one's full frame where it exists (click to enlarge); an
-    edited image is published without its full frame (see generator/render.py)."""
+    edited image is published without its full frame (see generator/render/guide_page.py)."""
     files: list[str] = []
     for step in entry.guide.steps:
         if step.dropped is None and step.image:

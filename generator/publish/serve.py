@@ -21,12 +21,13 @@ from types import FrameType
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from capture.errors import SiteError, VsopError
-from generator.library import GUIDES_DIR
+from capture.errors import VsopError
+from generator.errors import SiteError
+from generator.library.layout import GUIDES_DIR
 from generator.publish.build import Engine, engine_command, engine_env
 from generator.publish.launcher import launching
-from generator.publish.library import Failure
 from generator.publish.project import CONFIG, SERVE_DIR, EditUrl, write_project
+from generator.publish.scan import Failure
 
 QUIET_S = 0.3  # changes closer together than this are rendered once
 Say = Callable[[str], None]
@@ -67,7 +68,7 @@ def _renderer(library: Path, say: Say, edit_url: EditUrl | None) -> Callable[[],
     """Write the project again from the library as it is now; problems are said, serving goes on."""
 
     def render() -> None:
-        from generator.valuestream import load_settings, load_valuestream
+        from generator.valuestream.store import load_settings, load_valuestream
 
         try:
             vs, settings = load_valuestream(library), load_settings(library)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.model import Guide
+from generator.guide.model import Guide
 from generator.sample.scenarios import ExpectedStep
 
 Triple = tuple[str, str | None, str | None]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from generator.model import Action
+from generator.guide.model import Action
 
 Stage = Literal[
     "customer-inquiry",

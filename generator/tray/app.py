@@ -21,7 +21,7 @@ from capture.exclusion import Exclusion
 from capture.keys import Hotkeys
 from capture.recorder import Recorder
 from generator.edit import EditorServer, start_editor
-from generator.guidefile import GUIDE_FILE
+from generator.guide.store import GUIDE_FILE
 from generator.tray import dialogs, tasks
 from generator.tray.icons import state_icon
 from generator.tray.jobs import Job
@@ -99,7 +99,7 @@ class TrayApp(QObject):
 
     @guarded
     def start_recording(self) -> None:
-        from generator.valuestream import load_valuestream
+        from generator.valuestream.store import load_valuestream
 
         tasks.prepare_library(self.library)
         request = dialogs.ask_start(load_valuestream(self.library))

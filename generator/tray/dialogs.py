@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from generator.model import ValueStream
+from generator.guide.model import ValueStream
 from generator.tray.tasks import Request
 
 START_TITLE = "vsop: start recording"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from capture.format import EVENTS_FILE, META_FILE, event_from_json, meta_from_json
 from capture.models import Event, Meta, Recording
-from generator.segment import segment
+from generator.pipeline.segment import segment
 
 
 class LiveSteps:

@@ -9,12 +9,12 @@ from datetime import datetime
 from pathlib import Path
 
 from capture.cli import default_out
-from capture.errors import GuideError
 from capture.exclusion import Exclusion
 from capture.keys import Hotkeys
 from capture.recorder import Recorder, RecorderOptions
-from generator.generate import CACHE_DIR
-from generator.library import GUIDES_DIR
+from generator.errors import GuideError
+from generator.library.layout import GUIDES_DIR
+from generator.pipeline.generate import CACHE_DIR
 from generator.tray.jobs import Progress
 
 RECORDINGS_DIR = "recordings"
@@ -32,7 +32,7 @@ class Request:
 def prepare_library(library: Path) -> None:
     """A folder that does not exist yet becomes a new library (``vsop init``); one that exists is kept."""
     if not library.exists():
-        from generator.init import init_library
+        from generator.library.scaffold import init_library
 
         init_library(library)
 
@@ -57,7 +57,7 @@ def start_recording(library: Path, request: Request, exclusion: Exclusion, hotke
 
 def make_guide(recorder: Recorder, library: Path, progress: Progress) -> Path:
     """Finish the recording (complete on disk whatever happens next), then make its guide; its folder."""
-    from generator.generate import generate
+    from generator.pipeline.generate import generate
 
     progress("Saving the recording", 0, 1)
     recorder.close()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, cast
 
 import click
 
-from capture.errors import GuideError
+from generator.errors import GuideError
 from generator.sample.demo.library import DEFAULT_FOLDER
 
 if TYPE_CHECKING:

@@ -6,12 +6,12 @@ import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from capture.errors import GuideError
-from generator.guidefile import GUIDE_FILE
-from generator.library import GUIDES_DIR, slugify
+from generator.errors import GuideError
+from generator.guide.store import GUIDE_FILE
+from generator.library.layout import GUIDES_DIR, slugify
 from generator.sample import RECORDINGS
 from generator.sample.scenarios import SCENARIOS, Scenario, by_id
-from generator.valuestream import SETTINGS_FILE, VALUESTREAM_FILE
+from generator.valuestream.store import SETTINGS_FILE, VALUESTREAM_FILE
 
 Progress = Callable[[str, int, int], None]
 DEFAULT_FOLDER = Path("vsop-demo")
@@ -66,7 +66,7 @@ def make_demo_library(
         from generator.sample.demo.live import record_live, require_tools
 
         require_tools(chosen)  # before anything is written
-    from generator.init import init_library
+    from generator.library.scaffold import init_library
 
     init_library(library)
     source = RECORDINGS
@@ -82,7 +82,7 @@ def make_demo_library(
 
 
 def _guide(library: Path, recording: Path, scenario: Scenario, replace: bool, progress: Progress) -> Path:
-    from generator.generate import Options, generate
+    from generator.pipeline.generate import Options, generate
 
     folder = guide_folder(library, scenario)
     if (folder / GUIDE_FILE).is_file() and not replace:

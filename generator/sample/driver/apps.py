@@ -7,12 +7,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
-from capture.xvfb import VirtualDisplay
 from generator.sample.driver.chromium import Chromium
 from generator.sample.driver.chromium_launch import HOME_PAGE
 from generator.sample.driver.mousepad import Mousepad
 from generator.sample.driver.xdo import Xdo
 from generator.sample.scenarios import Click, Scenario
+from generator.sample.xsession import VirtualDisplay
 
 
 class AppSession(Protocol):

@@ -7,7 +7,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from capture.xvfb import VirtualDisplay
 from generator.sample.driver import page_scripts
 from generator.sample.driver.chromium_launch import CHROMIUM_WINDOW, launch, page_socket, page_url
 from generator.sample.driver.devtools import DevTools, retry
@@ -15,6 +14,7 @@ from generator.sample.driver.errors import DriverError
 from generator.sample.driver.processes import end
 from generator.sample.driver.xdo import Xdo
 from generator.sample.scenarios import Click
+from generator.sample.xsession import VirtualDisplay
 
 
 class Chromium:

@@ -8,9 +8,9 @@ import subprocess
 import urllib.request
 from pathlib import Path
 
-from capture.xvfb import VirtualDisplay
 from generator.sample.driver.errors import DriverError
 from generator.sample.driver.waiting import wait_until
+from generator.sample.xsession import VirtualDisplay
 
 ACME = Path(__file__).parent.parent / "acme"
 HOME_PAGE = "home.html"

@@ -6,12 +6,12 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from capture.xvfb import VirtualDisplay
 from generator.sample.driver.errors import DriverError
 from generator.sample.driver.processes import end, require
 from generator.sample.driver.waiting import wait_until
 from generator.sample.driver.xdo import Xdo
 from generator.sample.scenarios import Click
+from generator.sample.xsession import VirtualDisplay
 
 MOUSEPAD_WINDOW = (60, 40, 900, 600)
 # GSettings of the private mousepad: the file name alone in the title, no folder of this machine

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 
-from capture.xvfb import VirtualDisplay
 from generator.sample.driver.apps import AppSession
 from generator.sample.driver.screen_text import click_text
 from generator.sample.driver.waiting import wait_until
 from generator.sample.scenarios import Click, ClickText, Input, Press, Scenario, Scroll, TypeText, WaitFor
+from generator.sample.xsession import VirtualDisplay
 
 PAUSE_S = 0.2  # between two actions, as a person would pause
 

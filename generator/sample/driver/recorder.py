@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from capture.keys import MODIFIERS
-from capture.xvfb import VirtualDisplay
 from generator.sample.driver.errors import DriverError
 from generator.sample.driver.waiting import wait_until
 from generator.sample.scenarios import Scenario
+from generator.sample.xsession import VirtualDisplay
 
 ROOT = Path(__file__).resolve().parents[3]  # the folder that holds the capture and generator packages
 COUNTED = ("mouse_press", "mouse_release", "key_press", "scroll")  # event types counted, modifiers aside

@@ -10,7 +10,6 @@ from pathlib import Path
 import click
 
 from capture import load_recording
-from capture.xvfb import VirtualDisplay
 from generator.sample.driver.apps import session, start_page
 from generator.sample.driver.chromium import Chromium
 from generator.sample.driver.completeness import problems
@@ -19,6 +18,7 @@ from generator.sample.driver.long_session import SESSION_WINDOW, session_scenari
 from generator.sample.driver.perform import perform
 from generator.sample.driver.recorder import RecorderRun
 from generator.sample.scenarios import Scenario
+from generator.sample.xsession import VirtualDisplay
 
 
 def record_scenario(

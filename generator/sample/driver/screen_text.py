@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from capture.xvfb import VirtualDisplay
 from generator.sample.driver.processes import require
 from generator.sample.driver.waiting import wait_until
 from generator.sample.driver.xdo import Xdo
+from generator.sample.xsession import VirtualDisplay
 
 if TYPE_CHECKING:
     from PIL import Image

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import subprocess
 
-from capture.xvfb import VirtualDisplay
 from generator.sample.driver.errors import DriverError
 from generator.sample.driver.processes import require
 from generator.sample.driver.waiting import wait_until
+from generator.sample.xsession import VirtualDisplay
 
 KEY_DELAY_MS = 60  # per typed key (xdotool waits half after the press, half after the release)
 RECORDER_HOTKEYS = ("ctrl+alt+s", "ctrl+alt+p", "ctrl+alt+c")

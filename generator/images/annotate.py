@@ -1,0 +1,187 @@
+"""Step images: blur what must not be published, highlight what the step acts on, crop to a readable
+region around it and write a small palette PNG (plus the full frame for click-to-enlarge).
+
+The frame is quantised before the highlight is drawn, and the accent colour gets a palette entry of its own,
+so the highlight keeps its exact colour whatever the screenshot looks like.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFilter
+
+from capture.files import atomic_write
+from capture.models import Rect
+from generator.guide.model import Redaction
+
+ACCENT = (0xFF, 0x6A, 0x00)
+ACCENT_INDEX = 255  # palette entry of the accent; the screenshot gets the other 255
+LINE = 3  # highlight line width, px
+PAD = 4  # gap between a target box and its outline
+RADIUS = 6  # corner radius of the outline
+RING = 18  # radius of the ring around a point when there is no box
+ARROW_HEAD = 16
+CROP = (960, 540)  # step image size when the frame is larger
+MARGIN = 48  # room kept around the target inside the crop
+FULL_SUFFIX = "-full"
+
+Point = tuple[int, int]
+Box = tuple[int, int, int, int]  # left, top, right, bottom (exclusive)
+
+
+def full_image_name(image: str) -> str:
+    """The click-to-enlarge full frame of a step image: ``images/s-3f9a.png`` -> ``images/s-3f9a-full.png``"""
+    stem, dot, ext = image.rpartition(".")
+    if not dot or "/" in ext:
+        return image + FULL_SUFFIX
+    return f"{stem}{FULL_SUFFIX}.{ext}"
+
+
+def annotate(
+    frame: Path,
+    point: Point | None,
+    box: Rect | None,
+    end: Point | None,
+    redactions: Sequence[Redaction],
+    out: Path,
+    full_out: Path | None = None,
+) -> None:
+    """Write the step image ``out`` (and the full frame ``full_out``) from the screenshot ``frame``.
+
+    Coordinates are frame pixels. ``box`` is outlined and ``point`` ringed unless it is inside the box;
+    ``end`` draws a drag arrow from ``point``. The step image is the :func:`view_box` of these arguments.
+    Each redaction box is pixelated and blurred, in both images. ``frame`` itself is never written.
+    """
+    for target in (out, full_out):
+        if target is not None and target.resolve() == frame.resolve():
+            raise ValueError(f"{target}: an annotated image cannot replace its source frame")
+    with Image.open(frame) as source:
+        rgb = source.convert("RGB")
+    for redaction in redactions:
+        blur(rgb, redaction.box)
+    left, top, right, bottom = crop_box(rgb.size, focus(point, box, end))
+    step = to_palette(rgb.crop((left, top, right, bottom)))  # quantising the crop alone is ~4x faster
+    highlight(step, _moved(point, left, top), _moved_rect(box, left, top), _moved(end, left, top))
+    save_png(step, out)
+    if full_out is not None:
+        image = to_palette(rgb)
+        highlight(image, point, box, end)
+        save_png(image, full_out)
+
+
+def _moved(point: Point | None, left: int, top: int) -> Point | None:
+    return None if point is None else (point[0] - left, point[1] - top)
+
+
+def _moved_rect(rect: Rect | None, left: int, top: int) -> Rect | None:
+    return None if rect is None else Rect(rect.left - left, rect.top - top, rect.width, rect.height)
+
+
+def blur(image: Image.Image, rect: Rect, pad: int = 2) -> None:
+    """Make the text in ``rect`` unreadable: pixelate with blocks half the box's height, then blur."""
+    left, top, right, bottom = _clip(_grow(_box(rect), pad), image.size)
+    if right <= left or bottom <= top:
+        return
+    region = image.crop((left, top, right, bottom))
+    block = max(8, min(region.width, region.height) // 2)
+    small = region.resize(
+        (max(1, region.width // block), max(1, region.height // block)), Image.Resampling.BOX
+    )
+    smeared = small.resize(region.size, Image.Resampling.NEAREST).filter(ImageFilter.GaussianBlur(block / 2))
+    image.paste(smeared, (left, top))
+
+
+def to_palette(rgb: Image.Image) -> Image.Image:
+    """At most 255 screenshot colours plus the accent. Median cut keeps the flat colours of a UI exact
+    (fast octree shifts them); quantize does not dither, so flat areas stay flat and compress well."""
+    image = rgb.quantize(colors=ACCENT_INDEX, method=Image.Quantize.MEDIANCUT)
+    palette = (image.getpalette() or [])[: ACCENT_INDEX * 3]
+    palette += [0] * (ACCENT_INDEX * 3 - len(palette))
+    image.putpalette([*palette, *ACCENT])
+    return image
+
+
+def view_box(size: tuple[int, int], point: Point | None, box: Rect | None, end: Point | None) -> Rect:
+    """The part of a ``size`` frame that :func:`annotate` keeps as the step image for these arguments."""
+    left, top, right, bottom = crop_box(size, focus(point, box, end))
+    return Rect(left, top, right - left, bottom - top)
+
+
+def highlight(image: Image.Image, point: Point | None, box: Rect | None, end: Point | None) -> None:
+    """Outline ``box``, ring ``point`` unless it is inside the box (a field's label is beside the field),
+    and for a drag draw an arrow from ``point`` to ``end``."""
+    draw = ImageDraw.Draw(image)
+    ink = ACCENT_INDEX if image.mode == "P" else ACCENT
+    if box is not None:
+        draw.rounded_rectangle(_grow(_box(box), PAD), radius=RADIUS, outline=ink, width=LINE)
+    if point is not None and (box is None or not _inside(point, _grow(_box(box), PAD))):
+        draw.ellipse(_around(point, RING), outline=ink, width=LINE)
+    if point is not None and end is not None:
+        _arrow(draw, point, end, ink)
+
+
+def _arrow(draw: ImageDraw.ImageDraw, start: Point, end: Point, ink: int | tuple[int, int, int]) -> None:
+    angle = math.atan2(end[1] - start[1], end[0] - start[0])
+    back = (end[0] - ARROW_HEAD * math.cos(angle), end[1] - ARROW_HEAD * math.sin(angle))
+    draw.line([start, back], fill=ink, width=LINE)
+    side = ARROW_HEAD / 2
+    wings = [(back[0] + side * math.sin(angle) * s, back[1] - side * math.cos(angle) * s) for s in (1, -1)]
+    draw.polygon([end, *wings], fill=ink)
+
+
+def focus(point: Point | None, box: Rect | None, end: Point | None) -> Box | None:
+    """The part of the frame the highlight covers, which the crop must keep."""
+    parts = [_grow(_box(box), PAD + LINE)] if box is not None else []
+    parts += [_around(p, RING + LINE) for p in (point, end) if p is not None]
+    if not parts:
+        return None
+    lefts, tops, rights, bottoms = zip(*parts, strict=True)
+    return min(lefts), min(tops), max(rights), max(bottoms)
+
+
+def crop_box(
+    size: tuple[int, int], target: Box | None, crop: tuple[int, int] = CROP, margin: int = MARGIN
+) -> Box:
+    """A ``crop``-sized window of a ``size`` frame centred on ``target`` and clipped to the frame; larger when
+    the target and its margin need it; the whole frame when the frame is small or there is no target."""
+    width, height = size
+    if target is None:
+        return 0, 0, width, height
+    left, top, right, bottom = target
+    crop_w = min(width, max(crop[0], right - left + 2 * margin))
+    crop_h = min(height, max(crop[1], bottom - top + 2 * margin))
+    x = _clamp(round((left + right - crop_w) / 2), 0, width - crop_w)
+    y = _clamp(round((top + bottom - crop_h) / 2), 0, height - crop_h)
+    return x, y, x + crop_w, y + crop_h
+
+
+def save_png(image: Image.Image, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, lambda fh: image.save(fh, format="PNG", optimize=True))
+
+
+def _box(rect: Rect) -> Box:
+    return rect.left, rect.top, rect.left + rect.width, rect.top + rect.height
+
+
+def _grow(box: Box, by: int) -> Box:
+    return box[0] - by, box[1] - by, box[2] + by, box[3] + by
+
+
+def _around(point: Point, radius: int) -> Box:
+    return point[0] - radius, point[1] - radius, point[0] + radius, point[1] + radius
+
+
+def _inside(point: Point, box: Box) -> bool:
+    return box[0] <= point[0] < box[2] and box[1] <= point[1] < box[3]
+
+
+def _clip(box: Box, size: tuple[int, int]) -> Box:
+    return max(0, box[0]), max(0, box[1]), min(size[0], box[2]), min(size[1], box[3])
+
+
+def _clamp(value: int, low: int, high: int) -> int:
+    return max(low, min(high, value))

@@ -1,0 +1,172 @@
+"""``vsop update`` and ``vsop diff``: a new recording of a guide's process, compared with the guide and, for
+update, made its next version. The new guide folder is put together in a hidden folder beside the guide and
+swapped in only when complete: a failure anywhere leaves the guide as it was, byte for byte."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from capture.files import temp_path
+from generator.errors import GuideError
+from generator.guide.model import Guide, Step
+from generator.guide.store import GUIDE_FILE, load_guide, save_guide
+from generator.images.annotate import full_image_name
+from generator.images.similarity import screen_changed
+from generator.library.stage import library_of
+from generator.pipeline.generate import Options, recorded_steps
+from generator.render.guide_page import guide_markdown
+from generator.rerecord.compare import Comparison, compare
+
+Progress = Callable[[str, int, int], None]
+MIN_SIMILARITY = 0.5  # below this share of matching steps, the recording is taken for another process
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateOptions:
+    version: str | None = None  # --version: the new version instead of the bumped one
+    author: str | None = None  # --author: else git's user.name in the library
+    force: bool = False  # --force: update even from a recording that looks like another process
+    redact: bool = True
+
+
+def diff_guide(
+    guide_file: Path,
+    recording: Path,
+    options: UpdateOptions = UpdateOptions(),
+    progress: Progress | None = None,
+) -> Comparison:
+    """Compare the guide with a new recording of its process; nothing is written (but the OCR cache)."""
+    guide = load_guide(guide_file)
+    with tempfile.TemporaryDirectory(prefix="vsop-diff-") as scratch:
+        return _compare(guide, guide_file.parent, recording, Path(scratch), options, progress)
+
+
+def update_guide(
+    guide_file: Path,
+    recording: Path,
+    options: UpdateOptions = UpdateOptions(),
+    progress: Progress | None = None,
+) -> Comparison:
+    """Make the recording the guide's next version (see the module docstring); returns the comparison.
+
+    A recording whose steps match less than :data:`MIN_SIMILARITY` of the guide's is refused unless
+    ``options.force``; an invalid guide.yml is reported with its lines. Either way nothing is written.
+    """
+    guide = load_guide(guide_file)
+    folder = guide_file.parent
+    author = options.author or git_user(library_of(guide_file))
+    staging = temp_path(folder)
+    staging.mkdir()
+    try:
+        result = _compare(guide, folder, recording, staging / ".recorded", options, progress, author)
+        if result.similarity < MIN_SIMILARITY and not options.force:
+            raise GuideError(refusal(guide_file, recording, result.similarity))
+        _assemble(result, folder, staging)
+        _swap(folder, staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return result
+
+
+def refusal(guide_file: Path, recording: Path, similarity: float) -> str:
+    return (
+        f"{recording}: does not look like a recording of {guide_file.parent.name}: "
+        f"{similarity:.0%} of the steps match, {MIN_SIMILARITY:.0%} expected; "
+        "if it is the same process, update anyway with --force"
+    )
+
+
+def _compare(
+    guide: Guide,
+    folder: Path,
+    recording: Path,
+    scratch: Path,
+    options: UpdateOptions,
+    progress: Progress | None,
+    author: str | None = None,
+) -> Comparison:
+    library = library_of(folder / GUIDE_FILE)
+    full = _has_full_frames(guide, folder)
+    made = recorded_steps(
+        recording,
+        library,
+        scratch,
+        Options(redact=options.redact, full_frames=full),
+        progress,
+        {s.id for s in guide.steps},
+    )
+
+    def changed(old: Step, new: Step) -> bool:
+        return screen_changed(
+            folder / old.image if old.image else None, scratch / new.image if new.image else None
+        )
+
+    return compare(guide, made, changed, version=options.version, author=author)
+
+
+def _has_full_frames(guide: Guide, folder: Path) -> bool:
+    return any(s.image and (folder / full_image_name(s.image)).is_file() for s in guide.steps)
+
+
+def _assemble(result: Comparison, folder: Path, staging: Path) -> None:
+    """The new guide folder in ``staging``: other files of the guide copied, each step's image from the old
+    folder (unchanged steps) or from the recording (new and changed ones), guide.yml and guide.md."""
+    scratch = staging / ".recorded"
+    for entry in folder.iterdir():
+        if entry.name not in (GUIDE_FILE, "guide.md", "images"):
+            copy = shutil.copytree if entry.is_dir() else shutil.copy2
+            copy(entry, staging / entry.name)
+    images = staging / "images"
+    images.mkdir()
+    after = result.after
+    for step in after.steps:
+        if not step.image:
+            continue
+        name = Path(step.image).name
+        if result.sources.get(step.id) == "old":
+            _copy_image(folder / step.image, images / name)
+        else:
+            recorded = scratch / "images" / f"{result.recorded_ids[step.id]}.png"
+            step.image = f"images/{step.id}.png"
+            _copy_image(recorded, images / f"{step.id}.png")
+    shutil.rmtree(scratch)
+    save_guide(after, staging / GUIDE_FILE)
+    enlarge = any(s.image and (staging / full_image_name(s.image)).is_file() for s in after.steps)
+    (staging / "guide.md").write_text(guide_markdown(after, enlarge=enlarge), encoding="utf-8")
+
+
+def _copy_image(source: Path, target: Path) -> None:
+    shutil.copy2(source, target)
+    full = source.with_name(full_image_name(source.name))
+    if full.is_file():
+        shutil.copy2(full, target.with_name(full_image_name(target.name)))
+
+
+def _swap(folder: Path, staging: Path) -> None:
+    """Put ``staging`` in the place of ``folder``: two renames in one folder, the old guide deleted last."""
+    old = temp_path(folder)
+    folder.rename(old)
+    try:
+        staging.rename(folder)
+    except BaseException:
+        old.rename(folder)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def git_user(library: Path) -> str | None:
+    """``git config user.name`` as the library's repository has it (None without git or a name)."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(library), "config", "user.name"], capture_output=True, text=True, check=False
+        )
+    except OSError:
+        return None
+    name = done.stdout.strip()
+    return name if done.returncode == 0 and name else None
