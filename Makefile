@@ -22,6 +22,7 @@ check:
 	$(VENV)/ruff check $(SRC)
 	$(VENV)/ruff format --check $(SRC)
 	$(VENV)/mypy
+	$(VENV)/lint-imports --no-cache --no-logo
 	CI=$${CI:-} $(VENV)/python -m pytest
 
 record:
@@ -30,7 +31,7 @@ record:
 
 bench:
 	scripts/bootstrap.sh test
-	$(VENV)/python bench/capture.py
+	$(VENV)/python -m bench.capture
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

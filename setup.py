@@ -1,6 +1,6 @@
 """The top-level ``templates/`` and ``site/`` folders are the sources of the pages; a built wheel carries them
 inside the package as ``generator/_shipped/`` (see
-``generator.render.guide_page.shipped``). Everything else is in pyproject.toml."""
+``generator.render.environment.shipped``). Everything else is in pyproject.toml."""
 
 from pathlib import Path
 

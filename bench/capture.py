@@ -6,7 +6,7 @@ and frames differ. Latency of a press is ``frame.t - event.t`` from the recordin
 callback's stamp to the end of the grab. The raw mss grab time is measured in the same run on the same
 display, as the yardstick of the latency target.
 
-    python bench/capture.py [--clicks N] [--json PATH]
+    python -m bench.capture [--clicks N] [--json PATH]
 
 A benchmark, not a test: it exits 0 when a target is missed, and says which.
 """
@@ -17,10 +17,7 @@ import argparse
 import json
 import os
 import random
-import select
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,16 +26,12 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-# Python puts this file's folder first on the import path, where `import capture` would find this very
-# file instead of the capture package.
-sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+import mss
 
-import mss  # noqa: E402
-
-from capture import load_recording  # noqa: E402
-from capture.format import EVENTS_FILE, FRAMES_DIR  # noqa: E402
-from capture.models import MouseButtonEvent  # noqa: E402
-from generator.sample.xsession import VirtualDisplay, require  # noqa: E402
+from capture import load_recording
+from capture.format import FRAMES_DIR
+from capture.models import MouseButtonEvent
+from generator.sample.xsession import App, RecorderProcess, VirtualDisplay, Xdo, require, wait_until
 
 WIDTH, HEIGHT = 1920, 1080
 WINDOW = (40, 40, 1840, 1000)  # mousepad is moved and sized to this (x, y, width, height)
@@ -49,7 +42,6 @@ CLICK_GAP_S = 0.05
 IDLE_S = 10.0
 SETTLE_S = 1.0
 RAW_GRABS = 100
-START_TIMEOUT_S = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,30 +82,16 @@ def app_env(display: VirtualDisplay, home: Path) -> dict[str, str]:
     return {**display.env, **dirs, "NO_AT_BRIDGE": "1"}
 
 
-def xdotool(env: dict[str, str], *args: str, timeout: float = 30.0) -> str:
-    done = subprocess.run(
-        [require("xdotool"), *args], env=env, capture_output=True, text=True, timeout=timeout
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"xdotool {' '.join(args[:4])}...: exit {done.returncode}: {done.stderr.strip()}")
-    return done.stdout
-
-
 @contextmanager
-def mousepad(env: dict[str, str], text_file: Path) -> Iterator[None]:
-    """mousepad showing ``text_file``, moved and sized to ``WINDOW`` and active."""
-    app = subprocess.Popen(
-        [require("mousepad"), str(text_file)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+def mousepad(display: VirtualDisplay, home: Path, text_file: Path) -> Iterator[Xdo]:
+    """mousepad showing ``text_file``, moved and sized to ``WINDOW`` and active; xdotool on its display."""
+    argv = [require("mousepad"), str(text_file)]
+    app = App(display, argv, ["--class", "mousepad"], env=app_env(display, home))
     try:
-        window = xdotool(env, "search", "--sync", "--onlyvisible", "--class", "mousepad").split()[0]
-        x, y, w, h = (str(v) for v in WINDOW)
-        xdotool(env, "windowmove", "--sync", window, x, y, "windowsize", "--sync", window, w, h)
-        xdotool(env, "windowactivate", "--sync", window)
-        yield
+        app.xdo.place(app.window, WINDOW)
+        yield app.xdo
     finally:
-        app.terminate()
-        app.wait(10)
+        app.close()
 
 
 def click_points(count: int) -> list[tuple[int, int]]:
@@ -125,45 +103,15 @@ def click_points(count: int) -> list[tuple[int, int]]:
     return [(rng.randint(*xs), rng.randint(*ys)) for _ in range(count)]
 
 
-def click_all(env: dict[str, str], points: list[tuple[int, int]]) -> None:
+def click_all(xdo: Xdo, points: list[tuple[int, int]]) -> None:
     """One xdotool process for all clicks, chained, ``CLICK_GAP_S`` apart."""
-    args: list[str] = []
+    args: list[object] = []
     for x, y in points:
-        args += ["mousemove", str(x), str(y), "click", "1", "sleep", str(CLICK_GAP_S)]
-    xdotool(env, *args, timeout=len(points) * CLICK_GAP_S * 4 + 30)
+        args += ["mousemove", x, y, "click", 1, "sleep", CLICK_GAP_S]
+    xdo(*args, timeout=len(points) * CLICK_GAP_S * 4 + 30)
 
 
-# -- the recorder ------------------------------------------------------------------------------------------
-
-
-@contextmanager
-def recorder(env: dict[str, str], out: Path, log: Path) -> Iterator[subprocess.Popen[str]]:
-    """``vsop record`` in a subprocess, from the moment it printed the recording folder, i.e. listens.
-
-    Leaving the block normally stops it with SIGTERM and expects exit code 0; on an error it is killed.
-    """
-    argv = [sys.executable, "-m", "generator.cli", "record", "--out", str(out)]
-    with log.open("w") as err:
-        proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=err, text=True)
-    try:
-        _wait_for_first_line(proc, log)
-        yield proc
-        proc.send_signal(signal.SIGTERM)
-        if (code := proc.wait(60)) != 0:
-            raise RuntimeError(f"the recorder exited with {code}: {log.read_text()[-2000:]}")
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-
-
-def _wait_for_first_line(proc: subprocess.Popen[str], log: Path) -> None:
-    assert proc.stdout is not None
-    ready, _, _ = select.select([proc.stdout], [], [], START_TIMEOUT_S)
-    if not (ready and proc.stdout.readline().strip()):
-        raise RuntimeError(
-            f"the recorder did not start in {START_TIMEOUT_S:.0f} s: {log.read_text()[-2000:]}"
-        )
+# -- the recorder: its CPU, what it wrote ------------------------------------------------------------------
 
 
 def cpu_seconds(pid: int) -> float:
@@ -182,29 +130,16 @@ def cpu_percent(pid: int, work: Callable[[], None]) -> float:
     return 100.0 * (cpu1 - cpu0) / (wall1 - wall0)
 
 
-def presses_written(rec: Path) -> list[str]:
-    """Frame files of the mouse_press events in events.jsonl so far (a half-written last line is skipped)."""
-    frames = []
-    for raw in (rec / EVENTS_FILE).read_bytes().splitlines(keepends=True):
-        if not raw.endswith(b"\n"):
-            break
-        event = json.loads(raw)
-        if event.get("type") == "mouse_press":
-            frames.append((event.get("frame") or {}).get("file", ""))
-    return frames
+def wait_until_written(recorder: RecorderProcess, presses: int, timeout: float) -> None:
+    """Until ``presses`` mouse_press events are written and their frames are on disk."""
 
+    def done() -> bool:
+        written = [e for e in recorder.of_type("mouse_press") if isinstance(e, MouseButtonEvent)]
+        frames = recorder.out / FRAMES_DIR
+        on_disk = all(e.frame is not None and (frames / e.frame.file).is_file() for e in written)
+        return len(written) >= presses and on_disk
 
-def wait_until_written(rec: Path, presses: int, timeout: float) -> None:
-    """Until ``presses`` mouse_press events are in events.jsonl and their frames are on disk."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        frames = presses_written(rec)
-        if len(frames) >= presses and all((rec / FRAMES_DIR / f).is_file() for f in set(frames)):
-            return
-        time.sleep(0.05)
-    raise RuntimeError(
-        f"{rec}: {len(presses_written(rec))} of {presses} presses recorded after {timeout:.0f} s"
-    )
+    wait_until(done, timeout, f"{presses} presses recorded in {recorder.out} with their frames")
 
 
 # -- measurements ------------------------------------------------------------------------------------------
@@ -239,22 +174,22 @@ def percentile(values: tuple[float, ...], pct: int) -> float:
 
 
 def run(clicks: int, tmp: Path) -> Results:
-    text_file, rec, log = tmp / "notes.txt", tmp / "rec", tmp / "recorder.log"
+    text_file, rec = tmp / "notes.txt", tmp / "rec"
     text_file.write_text(sample_text(), encoding="utf-8")
-    with VirtualDisplay(WIDTH, HEIGHT) as display, mousepad(app_env(display, tmp), text_file):
+    with VirtualDisplay(WIDTH, HEIGHT) as display, mousepad(display, tmp, text_file) as xdo:
         raw = raw_grab_ms(display.name, RAW_GRABS)
-        with recorder(display.env, rec, log) as proc:
+        with RecorderProcess(display, rec) as recorder:  # stopped with SIGTERM after, killed on an error
             time.sleep(SETTLE_S)
-            idle = cpu_percent(proc.pid, lambda: time.sleep(IDLE_S))
+            idle = cpu_percent(recorder.pid, lambda: time.sleep(IDLE_S))
             points = click_points(clicks)
-            clicking = cpu_percent(proc.pid, lambda: _click_and_wait(display.env, points, rec))
+            clicking = cpu_percent(recorder.pid, lambda: _click_and_wait(xdo, points, recorder))
     presses, latency = latencies_ms(rec)
     return Results(clicks, presses, latency, raw, idle, clicking, frame_sizes(rec))
 
 
-def _click_and_wait(env: dict[str, str], points: list[tuple[int, int]], rec: Path) -> None:
-    click_all(env, points)
-    wait_until_written(rec, len(points), timeout=60.0)
+def _click_and_wait(xdo: Xdo, points: list[tuple[int, int]], recorder: RecorderProcess) -> None:
+    click_all(xdo, points)
+    wait_until_written(recorder, len(points), timeout=60.0)
 
 
 # -- report ------------------------------------------------------------------------------------------------
@@ -300,7 +235,7 @@ def markdown(table: list[Row]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.capture", description=__doc__.splitlines()[0])
     parser.add_argument("--clicks", type=int, default=200, help="number of clicks (default 200)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON to this file")
     args = parser.parse_args(argv)

@@ -17,7 +17,7 @@ baseline again with OMP_THREAD_LIMIT=1 (how vsop runs tesseract; tesseract's Ope
 on 2 cores), and ``generate`` without redaction, which skips the second OCR pass. The CPU that other
 processes used meanwhile is reported (Linux): on a busy machine the times mean little.
 
-    python bench/generate.py [--runs N] [--json PATH]
+    python -m bench.generate [--runs N] [--json PATH]
 
 A benchmark, not a test: it exits 0 when a target is missed, and says which.
 """
@@ -38,23 +38,20 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
-# Python puts this file's folder first on the import path, where `import capture` (done by the generator)
-# would find bench/capture.py instead of the capture package.
-sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+import pytesseract  # type: ignore[import-untyped]
 
-import pytesseract  # type: ignore[import-untyped]  # noqa: E402
-
-from capture import load_recording  # noqa: E402
-from capture.models import Recording, Rect  # noqa: E402
-from generator.guide.model import Draft, Guide, Label, Word  # noqa: E402
-from generator.guide.store import GUIDE_FILE, load_guide  # noqa: E402
-from generator.pipeline.generate import LABELLED, Options, generate  # noqa: E402
-from generator.pipeline.label import Kind, find_label  # noqa: E402
-from generator.pipeline.segment import segment  # noqa: E402
-from generator.sample import RECORDINGS  # noqa: E402
-from generator.sample.check import score  # noqa: E402
-from generator.sample.driver import session_scenario  # noqa: E402
-from generator.sample.scenarios import SCENARIOS, ExpectedStep  # noqa: E402
+from capture import load_recording
+from capture.models import Recording, Rect
+from generator.guide.model import Draft, Guide, Label, Word
+from generator.guide.store import load_guide
+from generator.library.layout import GUIDE_FILE
+from generator.pipeline.generate import LABELLED, Options, generate
+from generator.pipeline.label import Kind, find_label
+from generator.pipeline.segment import segment
+from generator.sample import RECORDINGS
+from generator.sample.check import score
+from generator.sample.driver import session_scenario
+from generator.sample.scenarios import SCENARIOS, ExpectedStep
 
 ROOT = Path(__file__).resolve().parents[1]
 LONG = ROOT / "tests" / "fixtures" / "recordings" / "long-session"
@@ -412,7 +409,9 @@ def machine() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.generate", description=(__doc__ or "").splitlines()[0]
+    )
     parser.add_argument("--runs", type=int, default=3, help="timed generate() runs (default 3)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON to this file")
     args = parser.parse_args(argv)

@@ -13,7 +13,7 @@ control) is OCRed cold (no cache) in several ways:
 Every tesseract process gets OMP_THREAD_LIMIT=1 (vsop sets it; for pytesseract this script does), except in
 the row that says so.
 
-    python bench/ocr.py [--steps N] [--json PATH]
+    python -m bench.ocr [--steps N] [--json PATH]
 """
 
 from __future__ import annotations
@@ -28,17 +28,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-# Python puts this file's folder first on the import path, where `import generator` is fine but a sibling
-# script could shadow a package; keep the repository root instead.
-sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+import pytesseract  # type: ignore[import-untyped]
+from PIL import Image, ImageDraw, ImageFont
 
-import pytesseract  # type: ignore[import-untyped]  # noqa: E402
-from PIL import Image, ImageDraw, ImageFont  # noqa: E402
-
-from capture.models import Rect  # noqa: E402
-from generator.guide.model import Word  # noqa: E402
-from generator.pipeline.label import crop_around, find_label  # noqa: E402
-from generator.pipeline.ocr import Crop, Ocr, preprocess  # noqa: E402
+from capture.models import Rect
+from generator.guide.model import Word
+from generator.pipeline.label import crop_around, find_label
+from generator.pipeline.ocr import Crop, Ocr, preprocess
 
 SIZE = (1280, 800)
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -113,7 +109,7 @@ def labels_right(words: list[list[Word]], steps: list[tuple[tuple[int, int], str
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.ocr", description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=50)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)

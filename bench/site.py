@@ -12,7 +12,7 @@ three ways in one run:
 The target is vsop's cold build within 1.5x of plain MkDocs. A benchmark, not a test: it exits 0 when a
 target is missed, and says which.
 
-    python bench/site.py [--guides N] [--steps S] [--engine mkdocs|zensical] [--runs R] [--json PATH]
+    python -m bench.site [--guides N] [--steps S] [--engine mkdocs|zensical] [--runs R] [--json PATH]
 """
 
 from __future__ import annotations
@@ -28,17 +28,13 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-# Python puts this file's folder first on the import path, where `import capture` would find
-# bench/capture.py instead of the capture package.
-sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+from PIL import Image, ImageDraw
 
-from PIL import Image, ImageDraw  # noqa: E402
-
-from generator.guide.model import Action, Guide, Revision, Step  # noqa: E402
-from generator.guide.store import GUIDE_FILE, load_guide, save_guide  # noqa: E402
-from generator.library.layout import GUIDES_DIR  # noqa: E402
-from generator.publish.build import build_site  # noqa: E402
-from generator.valuestream.store import load_valuestream  # noqa: E402
+from generator.guide.model import Action, Guide, Revision, Step
+from generator.guide.store import load_guide, save_guide
+from generator.library.layout import CACHE_DIR, GUIDE_FILE, GUIDES_DIR
+from generator.publish.build import build_site
+from generator.valuestream.store import load_valuestream
 
 TARGET_RATIO = 1.5
 ACTIONS: tuple[Action, ...] = ("click", "type", "click", "hotkey")
@@ -130,11 +126,11 @@ def run(guides: int, steps: int, engine: str, runs: int, tmp: Path) -> list[Row]
     start = time.perf_counter()
     make_library(library, guides, steps)
     made = time.perf_counter() - start
-    project = library / ".vsop-cache" / "project"
+    project = library / CACHE_DIR / "project"
     out = tmp / "out-vsop"
 
     def vsop_cold() -> None:
-        shutil.rmtree(library / ".vsop-cache", ignore_errors=True)
+        shutil.rmtree(library / CACHE_DIR, ignore_errors=True)
         shutil.rmtree(out, ignore_errors=True)
         build_site(library, out, engine=engine)  # type: ignore[arg-type]
 
@@ -170,7 +166,7 @@ def run(guides: int, steps: int, engine: str, runs: int, tmp: Path) -> list[Row]
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m bench.site", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--guides", type=int, default=500)
     parser.add_argument("--steps", type=int, default=12)

@@ -1,7 +1,12 @@
-"""Read a recording folder back into typed records, tolerating what a crash leaves behind."""
+"""Read a recording folder back into typed records, tolerating what a crash leaves behind.
+
+``load_recording`` reads a finished (or crashed) recording at once; ``RecordingFollower`` reads one that a
+recorder is still writing, a little more at each call. Both refuse a bad line the same way.
+"""
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from dataclasses import replace
@@ -35,30 +40,108 @@ def load_recording(path: str | Path) -> Recording:
         raise RecordingError(
             f"{events_file}: missing; a recording folder holds {EVENTS_FILE} beside {META_FILE}"
         )
-    problems: list[Problem] = []
+    lines = _EventLines()
     events: list[Event] = []
-    skipped = unknown = 0
     with events_file.open("rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            try:
-                event = event_from_json(_parse(raw))
-            except (
-                ValueError,
-                RecursionError,
-            ) as exc:  # JSON, UTF-8 and FormatViolation errors are ValueErrors
-                skipped += 1
-                reason = "truncated line (the recorder stopped mid-write)" if not raw.endswith(b"\n") else exc
-                problems.append(Problem(EVENTS_FILE, number, f"skipped: {reason}"))
-                continue
-            if event is None:
-                unknown += 1
-                continue
-            events.append(_check_frame(root, event, number, problems))
-    for problem in problems:
+        for raw in fh:
+            event = lines.decode(raw)
+            if event is not None:
+                events.append(_check_frame(root, event, lines.number, lines.problems))
+    for problem in lines.problems:
         log.warning("%s/%s", root, problem)
-    return Recording(root, meta, tuple(events), tuple(problems), skipped, unknown)
+    return Recording(root, meta, tuple(events), tuple(lines.problems), lines.skipped, lines.unknown)
+
+
+class RecordingFollower:
+    """A recording that a recorder is still writing, read as it grows: the tray counts its steps, the sample
+    driver and the tests wait for an input to be written.
+
+    Each :meth:`poll` decodes only the lines completed since the last one; a line still being written is left
+    for the next poll. A complete line is refused exactly as :func:`load_recording` refuses it (a problem,
+    counted in ``skipped_lines``). Frame references are kept as written: the recorder encodes a frame after it
+    writes the line that names it, so a frame not on disk yet is not missing.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.root = Path(path)
+        self.meta: Meta | None = None
+        self._lines = _EventLines()
+        self._events: list[Event] = []
+        self._offset = 0
+
+    def poll(self) -> tuple[Event, ...]:
+        """The events of the lines completed since the last poll (none before meta.json is written).
+
+        Raises RecordingError or FormatVersionError, as load_recording does, when meta.json is not a
+        recording's; it is read again at each poll, so ``meta.ended`` shows when the recorder finished.
+        """
+        if (self.root / META_FILE).is_file():
+            self.meta = _load_meta(self.root)
+        if self.meta is None:
+            return ()
+        known = len(self._lines.problems)
+        new: list[Event] = []
+        for raw in io.BytesIO(self._completed()):  # split as load_recording's file splits: at b"\n" only
+            event = self._lines.decode(raw)
+            if event is not None:
+                new.append(event)
+        for problem in self._lines.problems[known:]:
+            log.warning("%s/%s", self.root, problem)
+        self._events += new
+        return tuple(new)
+
+    def recording(self) -> Recording | None:
+        """The recording so far, after a poll; None before meta.json is written."""
+        self.poll()
+        if self.meta is None:
+            return None
+        lines = self._lines
+        return Recording(
+            self.root, self.meta, tuple(self._events), tuple(lines.problems), lines.skipped, lines.unknown
+        )
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """Every event read so far (call :meth:`poll` to read on)."""
+        return tuple(self._events)
+
+    def _completed(self) -> bytes:
+        """The lines completed in events.jsonl since the last call; the offset moves past them."""
+        try:
+            with (self.root / EVENTS_FILE).open("rb") as fh:
+                fh.seek(self._offset)
+                data = fh.read()
+        except FileNotFoundError:  # meta.json is written first
+            return b""
+        whole = data[: data.rfind(b"\n") + 1]
+        self._offset += len(whole)
+        return whole
+
+
+class _EventLines:
+    """events.jsonl decoded one line at a time, with the count of what was refused or unknown."""
+
+    def __init__(self) -> None:
+        self.number = 0  # of the last line decoded, 1-based, blank lines included
+        self.problems: list[Problem] = []
+        self.skipped = 0
+        self.unknown = 0
+
+    def decode(self, raw: bytes) -> Event | None:
+        """The event of the next line; None for a blank line, an unknown event type or a refused line."""
+        self.number += 1
+        if not raw.strip():
+            return None
+        try:
+            event = event_from_json(_parse(raw))
+        except (ValueError, RecursionError) as exc:  # JSON, UTF-8 and FormatViolation errors are ValueErrors
+            self.skipped += 1
+            reason = "truncated line (the recorder stopped mid-write)" if not raw.endswith(b"\n") else exc
+            self.problems.append(Problem(EVENTS_FILE, self.number, f"skipped: {reason}"))
+            return None
+        if event is None:
+            self.unknown += 1
+        return event
 
 
 def _reject_constant(name: str) -> None:

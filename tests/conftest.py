@@ -4,12 +4,14 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
+from capture.errors import BackendUnavailableError
+from generator.export.browser import FLAGS, chromium_argv, find_chromium
 from generator.sample import RECORDINGS
-from generator.sample.xsession import VirtualDisplay
-from tests.xtools import App, RecorderProcess, Xdo
+from generator.sample.xsession import App, RecorderProcess, VirtualDisplay, Xdo
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -18,10 +20,13 @@ def need(*binaries: str) -> None:
     """Skip locally when a tool is missing; in CI a missing tool fails the run."""
     missing = [b for b in binaries if shutil.which(b) is None]
     if missing:
-        message = f"missing {', '.join(missing)} (run scripts/bootstrap.sh test)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_tool(f"missing {', '.join(missing)} (run scripts/bootstrap.sh test)")
+
+
+def missing_tool(message: str) -> NoReturn:
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
@@ -73,24 +78,15 @@ def mousepad(display: VirtualDisplay, tmp_path: Path) -> Iterator[App]:
     app.close()
 
 
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-features=Translate",
-    "--password-store=basic",
-]
+CHROMIUM_FLAGS = list(FLAGS)  # vsop's own flag set (generator/export/browser.py), for Playwright's launch
 
 
 def chromium_binary() -> str:
-    for name in ("chromium", "chromium-browser"):
-        if shutil.which(name):
-            return name
-    need("chromium")
-    raise AssertionError("unreachable")
+    """The Chromium vsop would start; skipped locally (failed in CI) when there is none."""
+    try:
+        return find_chromium("this test")
+    except BackendUnavailableError as exc:
+        missing_tool(f"{exc} (or run scripts/bootstrap.sh test)")
 
 
 @pytest.fixture
@@ -99,14 +95,8 @@ def chromium_page(display: VirtualDisplay, tmp_path: Path) -> Iterator[Callable[
     opened: list[App] = []
 
     def open_page(page: Path, title: str) -> App:
-        argv = [
-            chromium_binary(),
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={tmp_path / 'chromium'}",
-            "--window-position=100,100",
-            "--window-size=900,600",
-            f"--app={page.as_uri()}",
-        ]
+        place = ("--window-position=100,100", "--window-size=900,600")
+        argv = chromium_argv(chromium_binary(), tmp_path / "chromium", *place, f"--app={page.as_uri()}")
         app = App(display, argv, ["--name", title])
         opened.append(app)
         return app

@@ -15,9 +15,9 @@ from pathlib import Path
 from PIL import Image
 
 from generator.guide.model import Guide, LibrarySettings, Revision, Stage, Step, Stream, ValueStream
-from generator.guide.store import GUIDE_FILE, save_guide
-from generator.library.layout import GUIDES_DIR
-from generator.render.guide_page import step_text
+from generator.guide.store import save_guide
+from generator.library.layout import GUIDE_FILE, GUIDES_DIR
+from generator.render.step_text import step_text
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 SCRIPT = "</title><script>alert(2)</script>"

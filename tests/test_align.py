@@ -12,7 +12,7 @@ from generator.errors import GuideError
 from generator.guide.model import Action, Guide, Revision, Step
 from generator.guide.versions import bump, bump_kind, next_version
 from generator.pipeline.generate import Recorded
-from generator.render.guide_page import step_text
+from generator.render.step_text import step_text
 from generator.rerecord.align import align, fold, label_similarity, same_label
 from generator.rerecord.compare import compare
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.guide.store import GUIDE_FILE, load_guide
-from generator.library.layout import GUIDES_DIR, slugify
+from generator.guide.store import load_guide
+from generator.library.layout import GUIDE_FILE, GUIDES_DIR, slugify
 from generator.sample.check import score
 from generator.sample.demo import make_demo_library
 from generator.sample.scenarios import SCENARIOS, Scenario, by_id

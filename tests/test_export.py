@@ -27,7 +27,7 @@ from generator.export.portable import portable
 from generator.guide.model import Guide, Revision, Step
 from generator.guide.store import load_guide, save_guide
 from generator.pipeline.generate import Options, generate
-from generator.render.guide_page import step_text
+from generator.render.step_text import step_text
 from tests.conftest import CHROMIUM_FLAGS, chromium_binary, need
 
 EVIL = "<img src=x onerror=alert(1)>"

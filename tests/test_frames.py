@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 from capture import load_recording
-from generator.sample.xsession import VirtualDisplay
-from tests.xtools import App, RecorderProcess, Xdo, wait_until
+from capture.models import MouseButtonEvent
+from generator.sample.xsession import App, RecorderProcess, VirtualDisplay, Xdo, wait_until
 
 APPS = Path(__file__).parent / "apps"
 BLUE, RED = (20, 60, 200), (220, 30, 30)
@@ -42,10 +42,11 @@ def test_frame_shows_the_screen_before_the_app_reacts(
     (press,) = rec.wait_for(1, "mouse_press")
     assert rec.signal()[0] == 0
 
-    with Image.open(rec.out / "frames" / press["frame"]["file"]) as frame:
+    assert isinstance(press, MouseButtonEvent) and press.frame is not None and press.window is not None
+    with Image.open(rec.out / "frames" / press.frame.file) as frame:
         assert frame.convert("RGB").getpixel((cx, cy)) == BLUE
-    assert press["window"]["app"].lower().startswith("chromium")
-    assert press["window"]["title"] == "vsop button test"
+    assert (press.window.app or "").lower().startswith("chromium")
+    assert press.window.title == "vsop button test"
 
 
 @pytest.mark.gui
@@ -78,10 +79,11 @@ def test_click_on_second_monitor_lands_on_that_monitors_frame(
         (1, 0, 1280),
         (2, 1280, 1280),
     ]
-    assert (press["x"], press["y"]) == (cx, cy)
-    assert press["frame"]["monitor"] == 2
+    assert isinstance(press, MouseButtonEvent) and press.frame is not None
+    assert (press.x, press.y) == (cx, cy)
+    assert press.frame.monitor == 2
     lx, ly = cx - 1280, cy
-    with Image.open(rec.out / "frames" / press["frame"]["file"]) as frame:
+    with Image.open(rec.out / "frames" / press.frame.file) as frame:
         assert frame.size == (1280, 720)
         crop = frame.convert("RGB").crop((lx - 40, ly - 20, lx + 40, ly + 20))
     assert crop.tobytes() == expected.tobytes()

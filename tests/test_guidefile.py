@@ -111,6 +111,9 @@ def last_line_of(path: Path, fragment: str) -> int:
         ("crop: [0, 0, 400, 300]", "crop: [0, 0, 0, 300]", "steps[0].crop: expected [x, y, width, height]"),
         ("- [1, 2, 30, 40]", "- [1, 2, 30]", "steps[0].blur[0]: expected [x, y, width, height]"),
         ("edited: [text,", "edited: [txt,", "steps[0].edited[0]: expected one of blur, box, crop"),
+        ("stage: customer-inquiry", "stage_source: maybe", "stage_source: expected one of auto, manual"),
+        ("prerequisites: []", "prerequisites: [a, null]", "prerequisites[1]: expected text, found None"),
+        ("at: 3.0", "at: soon", "steps[1].at: expected int or float or null, found 'soon'"),
     ],
 )
 def test_invalid_guide_names_file_line_and_field(tmp_path: Path, old: str, new: str, expected: str) -> None:
@@ -133,6 +136,12 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
 def test_yaml_syntax_error_has_a_line(tmp_path: Path) -> None:
     path = break_guide(tmp_path, "title: Capture a new lead", "title: [unclosed")
     with pytest.raises(GuideError, match=r"guide.yml:\d+: not valid YAML"):
+        load_guide(path)
+
+
+def test_a_value_yaml_cannot_make_is_an_error(tmp_path: Path) -> None:
+    path = break_guide(tmp_path, "title: Capture a new lead", "title: Lead\nreviewed: 2026-13-01")
+    with pytest.raises(GuideError, match=r"guide.yml: a value YAML cannot read \(month must be in 1..12\)"):
         load_guide(path)
 
 

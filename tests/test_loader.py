@@ -15,8 +15,8 @@ import pytest
 from PIL import Image
 
 from capture.errors import FormatVersionError, RecorderBusyError, RecordingError
-from capture.format import EVENTS_FILE, FORMAT_VERSION, FRAMES_DIR, META_FILE
-from capture.loader import load_recording
+from capture.format import EVENTS_FILE, FORMAT_VERSION, FRAMES_DIR, META_FILE, to_json
+from capture.loader import RecordingFollower, load_recording
 from capture.models import (
     CaptureEvent,
     Event,
@@ -442,6 +442,122 @@ def test_recording_of_a_killed_recorder_loads_incomplete(tmp_path: Path) -> None
     assert loaded.meta == make_meta()
     assert loaded.events == THREE
     assert loaded.problems == ()
+
+
+# following a recording still being written
+
+
+def append_raw(root: Path, raw: bytes) -> None:
+    with (root / EVENTS_FILE).open("ab") as fh:
+        fh.write(raw)
+
+
+def test_follower_reads_nothing_before_the_recorder_writes_meta(tmp_path: Path) -> None:
+    follower = RecordingFollower(tmp_path / "rec")  # the folder is not there yet either
+
+    assert follower.poll() == ()
+    assert (follower.meta, follower.recording()) == (None, None)
+    (tmp_path / "rec").mkdir()
+    assert follower.poll() == ()
+
+
+def test_follower_leaves_a_partial_last_line_for_the_next_poll(tmp_path: Path) -> None:
+    root = tmp_path / "rec"
+    writer = open_writer(root, THREE[:2])
+    try:
+        follower = RecordingFollower(root)
+        assert follower.poll() == THREE[:2]
+        last = json.dumps(to_json(THREE[2]), separators=(",", ":")).encode() + b"\n"
+        append_raw(root, last[:9])  # the recorder is in the middle of a line
+
+        assert follower.poll() == ()
+        append_raw(root, last[9:])
+        assert follower.poll() == THREE[2:]
+        assert follower.poll() == ()
+        assert follower.events == THREE
+    finally:
+        writer.close(ENDED)
+    recording = follower.recording()
+    assert recording is not None and recording.events == THREE
+    assert (recording.problems, recording.skipped_lines, recording.unknown_events) == ((), 0, 0)
+
+
+def test_follower_reads_a_growing_recording_and_sees_it_finish(tmp_path: Path) -> None:
+    root = tmp_path / "rec"
+    writer = open_writer(root, THREE[:1])
+    follower = RecordingFollower(root)
+    try:
+        assert follower.poll() == THREE[:1]
+        assert follower.meta == make_meta()
+        for event in THREE[1:]:
+            writer.append(event)
+            assert follower.poll() == (event,)
+    finally:
+        writer.close(ENDED)
+
+    recording = follower.recording()
+    assert recording is not None and recording.complete and recording.events == THREE
+    assert recording.meta == load_recording(root).meta
+
+
+@pytest.mark.parametrize("value", [b"NaN", b"Infinity", b"-Infinity"])
+def test_follower_refuses_a_time_that_is_not_a_json_number(tmp_path: Path, value: bytes) -> None:
+    root = tmp_path / "rec"
+    writer = open_writer(root, THREE[:1])
+    try:
+        follower = RecordingFollower(root)
+        append_raw(root, b'{"type":"move","t":' + value + b',"x":30,"y":40}\n')
+        writer.append(THREE[2])
+
+        assert follower.poll() == (THREE[0], THREE[2])
+    finally:
+        writer.close(ENDED)
+    recording = follower.recording()
+    assert recording is not None and recording.skipped_lines == 1
+    assert [(p.file, p.line) for p in recording.problems] == [(EVENTS_FILE, 2)]
+
+
+BAD_LINES = [
+    b'{"type": "mouse_press", "t": \x01garbage}\n',
+    b'{"type":"key_press","t":1.0,"key":null,"char":"s","mods":["ctrl",1]}\n',
+    b'{"type":"window","t":1.0,"window":{"title":"x","app":null,"rect":[1,2,3]}}\n',
+    b'{"type":"capture","t":1.0,"x":1,"y":2,"frame":{"file":"../x.png","monitor":1,"t":1}}\n',
+    b'{"type":"move","t":1.0,"x":1,"y":\xff}\n',
+    b'{"type":"move","t":1.0,"x":true,"y":2}\n',
+    b"[1, 2]\n",
+    b"[" * 100_000 + b"\n",
+    b"\n",
+    b'{"type":"gaze","t":1.4,"x":3}\n',
+]
+
+
+@pytest.mark.parametrize("raw", BAD_LINES)
+def test_follower_refuses_a_line_exactly_as_the_loader_does(tmp_path: Path, raw: bytes) -> None:
+    root = record(tmp_path / "rec", THREE)
+    content = lines(root)
+    (root / EVENTS_FILE).write_bytes(content[0])
+    follower = RecordingFollower(root)
+    follower.poll()  # the bad line arrives in a later poll: line numbers go on across polls
+    append_raw(root, raw + b"".join(content[1:]))
+
+    followed = follower.recording()
+    loaded = load_recording(root)
+
+    assert followed is not None
+    assert followed.events == loaded.events
+    assert followed.problems == loaded.problems
+    assert (followed.skipped_lines, followed.unknown_events) == (loaded.skipped_lines, loaded.unknown_events)
+
+
+def test_follower_refuses_a_meta_json_as_the_loader_does(tmp_path: Path) -> None:
+    root = record(tmp_path / "rec", THREE)
+    set_meta(root, json.dumps({"format": FORMAT_VERSION + 1}))
+
+    with pytest.raises(FormatVersionError):
+        RecordingFollower(root).poll()
+    set_meta(root, "[1]\n")
+    with pytest.raises(RecordingError, match="JSON object"):
+        RecordingFollower(root).poll()
 
 
 # the writer

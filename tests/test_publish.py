@@ -22,11 +22,11 @@ from generator.cli import main
 from generator.errors import SiteError
 from generator.guide.model import Guide, LibrarySettings, Revision
 from generator.guide.store import load_guide, save_guide
+from generator.library.review import is_overdue
 from generator.publish import build_site
 from generator.publish.metrics import (
     coverage,
     guide_duration,
-    is_overdue,
     lead_time,
     overall_coverage,
     stage_metrics,

@@ -13,8 +13,8 @@ import pytest
 from PIL import Image
 
 from capture import load_recording
-from generator.sample.xsession import VirtualDisplay
-from tests.xtools import App, RecorderProcess, Xdo, wait_until
+from capture.models import CaptureEvent, KeyEvent, MouseButtonEvent
+from generator.sample.xsession import App, RecorderProcess, SessionError, VirtualDisplay, Xdo, wait_until
 
 pytestmark = pytest.mark.gui
 
@@ -99,33 +99,42 @@ def test_typing_with_shift_backspace_and_ctrl_hotkey(recorder: Start, xdo: Xdo, 
     keys = wait_for_key(rec, "z")
     assert rec.signal()[0] == 0
 
-    typed = [(k["key"], k["char"], k["mods"]) for k in keys if k["type"] == "key_press"]
+    typed = [(k.key, k.char, k.mods) for k in keys if k.type == "key_press"]
     chars = [(c, m) for _, c, m in typed if c]
     assert chars == [
-        ("H", ["shift"]),
-        ("i", []),
-        (" ", []),
-        ("B", ["shift"]),
-        ("o", []),
-        ("b", []),
-        ("!", ["shift"]),
-        ("z", ["ctrl"]),
+        ("H", ("shift",)),
+        ("i", ()),
+        (" ", ()),
+        ("B", ("shift",)),
+        ("o", ()),
+        ("b", ()),
+        ("!", ("shift",)),
+        ("z", ("ctrl",)),
     ]
-    assert ("backspace", None, []) in typed
-    presses = [k for k in keys if k["type"] == "key_press"]
-    assert all(k["window"]["app"] == "Mousepad" for k in presses)
+    assert ("backspace", None, ()) in typed
+    presses = [k for k in keys if k.type == "key_press"]
+    assert all(k.window is not None and k.window.app == "Mousepad" for k in presses)
 
 
-def wait_for_key(rec: RecorderProcess, char: str) -> list[dict[str, object]]:
+def key_events(rec: RecorderProcess, *types: str) -> list[KeyEvent]:
+    return [k for k in rec.of_type(*types) if isinstance(k, KeyEvent)]
+
+
+def wait_for_key(rec: RecorderProcess, char: str) -> list[KeyEvent]:
     return wait_until(
         lambda: (
-            (keys := rec.of_type("key_press", "key_release"))
-            and any(k["char"] == char for k in keys)
+            (keys := key_events(rec, "key_press", "key_release"))
+            and any(k.char == char for k in keys)
             and keys
         ),
         timeout=15,
         what=f"key {char!r}",
     )
+
+
+def frame_file(event: object) -> str:
+    assert isinstance(event, MouseButtonEvent | CaptureEvent) and event.frame is not None
+    return event.frame.file
 
 
 def test_identical_frames_are_stored_once(recorder: Start, xdo: Xdo) -> None:
@@ -136,8 +145,8 @@ def test_identical_frames_are_stored_once(recorder: Start, xdo: Xdo) -> None:
     presses = rec.wait_for(2, "mouse_press")
     rec.wait_for(2, "mouse_release")
     assert rec.signal()[0] == 0
-    assert presses[0]["frame"]["file"] == presses[1]["frame"]["file"]
-    assert sorted(p.name for p in (rec.out / "frames").iterdir()) == [presses[0]["frame"]["file"]]
+    assert frame_file(presses[0]) == frame_file(presses[1])
+    assert sorted(p.name for p in (rec.out / "frames").iterdir()) == [frame_file(presses[0])]
 
 
 def test_pause_resume_records_nothing_while_paused(recorder: Start, xdo: Xdo, mousepad: App) -> None:
@@ -154,14 +163,15 @@ def test_pause_resume_records_nothing_while_paused(recorder: Start, xdo: Xdo, mo
     assert rec.signal()[0] == 0
 
     events = rec.events()
-    pause = next(i for i, e in enumerate(events) if e["type"] == "pause")
-    resume = next(i for i, e in enumerate(events) if e["type"] == "resume")
-    assert events[pause + 1 : resume] == []
-    assert not any(e.get("char") in list("private") for e in events)
-    presses = [e for e in events if e["type"] == "mouse_press"]
-    assert [(p["x"], p["y"]) for p in presses] == [(x, y + 20)]
+    pause = next(i for i, e in enumerate(events) if e.type == "pause")
+    resume = next(i for i, e in enumerate(events) if e.type == "resume")
+    assert events[pause + 1 : resume] == ()
+    chars = [e.char for e in events if isinstance(e, KeyEvent)]
+    assert not any(c in list("private") for c in chars)
+    presses = [e for e in events if isinstance(e, MouseButtonEvent) and e.type == "mouse_press"]
+    assert [(p.x, p.y) for p in presses] == [(x, y + 20)]
     assert len(list((rec.out / "frames").iterdir())) == 1
-    assert not any(e.get("char") == "p" for e in events), "the hotkey itself is not recorded"
+    assert "p" not in chars, "the hotkey itself is not recorded"
 
 
 def test_stop_hotkey_finalizes_and_exits_zero(recorder: Start, xdo: Xdo) -> None:
@@ -211,10 +221,10 @@ def test_capture_hotkey_records_a_screenshot_step(recorder: Start, xdo: Xdo, mou
     xdo("key", "ctrl+alt+c")
     (capture,) = rec.wait_for(1, "capture")
     assert rec.signal()[0] == 0
-    assert (capture["x"], capture["y"]) == (x, y)
-    assert (rec.out / "frames" / capture["frame"]["file"]).is_file()
-    assert capture["window"]["app"] == "Mousepad"
-    assert not any(e.get("char") == "c" for e in rec.events())
+    assert isinstance(capture, CaptureEvent) and (capture.x, capture.y) == (x, y)
+    assert (rec.out / "frames" / frame_file(capture)).is_file()
+    assert capture.window is not None and capture.window.app == "Mousepad"
+    assert "c" not in [e.char for e in key_events(rec, "key_press", "key_release")]
 
 
 def test_no_text_records_key_names_but_never_characters(recorder: Start, xdo: Xdo, mousepad: App) -> None:
@@ -228,9 +238,9 @@ def test_no_text_records_key_names_but_never_characters(recorder: Start, xdo: Xd
     raw = (rec.out / "events.jsonl").read_text()
     for secret in ("Hunter2", '"H"', '"u"', '"n"', '"2"'):
         assert secret not in raw
-    presses = rec.of_type("key_press")
-    assert sum(p["masked"] for p in presses) == 7
-    assert ("enter", None) in [(p["key"], p["char"]) for p in presses]
+    presses = key_events(rec, "key_press")
+    assert sum(p.masked for p in presses) == 7
+    assert ("enter", None) in [(p.key, p.char) for p in presses]
     assert json.loads((rec.out / "meta.json").read_text())["no_text"] is True
 
 
@@ -263,7 +273,7 @@ def test_existing_recording_is_never_overwritten(recorder: Start, xdo: Xdo, tmp_
     first.wait_for(1, "mouse_release")
     assert first.signal()[0] == 0
     before = (first.out / "events.jsonl").read_bytes()
-    with pytest.raises(AssertionError, match="already holds a recording"):
+    with pytest.raises(SessionError, match="already holds a recording"):
         recorder(out=first.out)
     assert (first.out / "events.jsonl").read_bytes() == before
 
@@ -275,4 +285,4 @@ def test_caps_lock_gives_the_characters_the_app_receives(recorder: Start, xdo: X
     xdo("key", "Caps_Lock", "a", "b", "shift+c", "Caps_Lock", "d")
     keys = wait_for_key(rec, "d")
     assert rec.signal()[0] == 0
-    assert [k["char"] for k in keys if k["type"] == "key_press" and k["char"]] == ["A", "B", "c", "d"]
+    assert [k.char for k in keys if k.type == "key_press" and k.char] == ["A", "B", "c", "d"]

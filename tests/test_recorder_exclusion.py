@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from capture import load_recording
+from capture import RecordingFollower, load_recording
 from capture.exclusion import Exclusion
-from capture.models import KeyEvent, MouseButtonEvent, NoteEvent, Rect, StateEvent
+from capture.models import Event, KeyEvent, MouseButtonEvent, NoteEvent, Rect, StateEvent
 from capture.recorder import Recorder, RecorderOptions
-from generator.sample.xsession import VirtualDisplay
-from tests.xtools import Xdo, wait_until
+from generator.sample.xsession import VirtualDisplay, Xdo, wait_until
 
 pytestmark = pytest.mark.gui
 
@@ -41,9 +40,11 @@ def listeners() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if isinstance(t, AbstractListener)]
 
 
-def written(rec: Recorder) -> list[str]:
-    path = rec.options.out / "events.jsonl"
-    return [line for line in path.read_text().splitlines(keepends=True) if line.endswith("\n")]
+def written(rec: Recorder) -> tuple[Event, ...]:
+    """The events the recorder has written so far (whole lines)."""
+    follower = RecordingFollower(rec.options.out)
+    follower.poll()
+    return follower.events
 
 
 def test_clicks_on_own_windows_and_keys_they_take_are_not_recorded(recorder: Recorder, xdo: Xdo) -> None:

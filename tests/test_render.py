@@ -3,6 +3,8 @@ with the extensions the SOP site uses."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from typing import Any
 
@@ -13,17 +15,10 @@ from pymdownx import keymap_db  # type: ignore[import-untyped]
 
 from capture.models import Rect
 from generator.guide.model import Guide, Revision, Step
+from generator.render.environment import environment
 from generator.render.filters import code, keys, md
-from generator.render.guide_page import (
-    Region,
-    Section,
-    environment,
-    guide_markdown,
-    plain_text,
-    region_of,
-    sections_by_window,
-    step_text,
-)
+from generator.render.guide_page import Section, guide_markdown, sections_by_window
+from generator.render.step_text import Region, plain_text, region_of, step_text
 
 EXTENSIONS = ["pymdownx.keys", "admonition", "attr_list", "md_in_html", "tables", "toc"]
 WINDOW = "Acme CRM - New Lead"
@@ -464,6 +459,41 @@ def test_image_paths_are_link_safe() -> None:
 def test_plain_text() -> None:
     assert plain_text("Press ++ctrl+s++.") == "Press Ctrl+S."
     assert plain_text("Type `a*b` in **X**.") == "Type a*b in X."
+
+
+def test_rendering_from_several_threads_at_once() -> None:
+    """vsop serve renders pages on one thread while its editors save guides (and render guide.md) on others:
+    each thread gets the same sentences and pages as one thread alone would."""
+    forms = (
+        "Press ++ctrl+{key}++ in *Win {i}*.",
+        "Type `v{i}*x` in **Field {i}**.",
+        "Click **Save {i}** <b>now</b>.",
+    )
+    sentences = [forms[i % 3].format(i=i, key=chr(97 + i % 26)) for i in range(300)]
+    steps = [step("type", f"Field {i}", f"v{i}") for i in range(60)] + [step("hotkey", value="ctrl+s")]
+    expected = (
+        [plain_text(t) for t in sentences],
+        [step_text(s) for s in steps],
+        guide_markdown(small_guide()),
+    )
+    start = threading.Barrier(8)
+
+    def work(offset: int) -> tuple[list[str], list[str], str]:
+        start.wait()
+        texts = {i: plain_text(sentences[i]) for i in _rotated(len(sentences), offset)}
+        words = {i: step_text(steps[i]) for i in _rotated(len(steps), offset)}
+        page = guide_markdown(small_guide())
+        return [texts[i] for i in range(len(sentences))], [words[i] for i in range(len(steps))], page
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(work, range(0, 8 * 37, 37)))
+    assert all(result == expected for result in results)
+    assert expected[0][:3] == ["Press Ctrl+A in Win 0.", "Type v1*x in Field 1.", "Click Save 2 now."]
+
+
+def _rotated(count: int, offset: int) -> list[int]:
+    """0..count-1 starting at ``offset``: each thread reads the sentences in its own order."""
+    return [(offset + i) % count for i in range(count)]
 
 
 def test_one_strict_environment() -> None:

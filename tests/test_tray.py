@@ -18,14 +18,16 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from capture import RecordingFollower
+from capture.models import Event
 from generator.guide.store import load_guide
 from generator.sample.check import score
-from generator.sample.driver import Chromium, Xdo, locate_text, read_lines, wait_until
+from generator.sample.driver import Chromium, locate_text, read_lines
 from generator.sample.driver.apps import start_page
+from generator.sample.driver.completeness import expected_counts, written_counts
 from generator.sample.driver.perform import PAUSE_S, do
-from generator.sample.driver.recorder import expected_counts, written_counts
 from generator.sample.scenarios import SIGN_IN
-from generator.sample.xsession import VirtualDisplay
+from generator.sample.xsession import VirtualDisplay, Xdo, wait_until
 from tests.conftest import chromium_binary, need
 
 pytestmark = [pytest.mark.gui, pytest.mark.ocr, pytest.mark.browser]
@@ -66,6 +68,7 @@ class Tray:
     def __init__(self, display: VirtualDisplay, library: Path, env: dict[str, str] | None = None) -> None:
         self.display, self.library = display, library
         self.xdo = Xdo(display)
+        self.follower: RecordingFollower | None = None
         argv = [sys.executable, "-m", "generator.cli", "tray", "--library", str(library)]
         self.proc = subprocess.Popen(
             argv, env=env or display.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -127,9 +130,13 @@ class Tray:
             raise
         return found[-1].parent
 
-    def events(self) -> list[dict[str, object]]:
-        text = (self.recording() / "events.jsonl").read_text(encoding="utf-8")
-        return [json.loads(line) for line in text.splitlines(keepends=True) if line.endswith("\n")]
+    def events(self) -> tuple[Event, ...]:
+        """The events written so far into the recording the tray makes."""
+        folder = self.recording()
+        if self.follower is None or self.follower.root != folder:
+            self.follower = RecordingFollower(folder)
+        self.follower.poll()
+        return self.follower.events
 
     def close(self) -> tuple[int | None, str]:
         if self.proc.poll() is None:
@@ -233,14 +240,14 @@ def test_a_library_that_cannot_take_the_guide_shows_an_error_and_keeps_the_recor
         start_recording(tray, "Broken library", None)
         tray.xdo.glide(900, 900)
         tray.xdo.click()
-        wait_until(lambda: any(e["type"] == "mouse_release" for e in tray.events()), 15, "the click recorded")
+        wait_until(lambda: any(e.type == "mouse_release" for e in tray.events()), 15, "the click recorded")
         tray.choose("Stop and create guide")
         error = tray.dialog("vsop: error")
         save_screen(display, ARTIFACTS / "error.png")
         assert tray.proc.poll() is None, "the tray is still running"
         meta = json.loads((tray.recording() / "meta.json").read_text())
         assert meta["ended"] is not None and meta["title"] == "Broken library"
-        assert [e["type"] for e in tray.events()].count("mouse_press") == 1
+        assert [e.type for e in tray.events()].count("mouse_press") == 1
         log = (library / ".vsop-cache" / "tray.log").read_text()
         assert "The guide could not be made" in log and str(tray.recording()) in log
         tray.xdo("windowclose", error)
@@ -275,7 +282,7 @@ def test_pause_resume_stop_hotkey_then_open_folder_site_and_review(
         for n, action in enumerate(scenario.actions):
             if n == 2:
                 tray.choose("Pause")
-                wait_until(lambda: "pause" in [e["type"] for e in tray.events()], 15, "the pause")
+                wait_until(lambda: "pause" in [e.type for e in tray.events()], 15, "the pause")
                 tray.xdo.glide(1900, 1070)  # the bare desktop, outside every window: a click to leave out
                 tray.xdo.click()
                 tray.choose("Resume")

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.guide.store import GUIDE_FILE, load_guide, save_guide
+from generator.guide.store import load_guide, save_guide
+from generator.library.layout import GUIDE_FILE
 from generator.library.scaffold import init_library
 from generator.pipeline.generate import Options, generate
 from generator.publish import build_site

@@ -16,7 +16,7 @@ from typing import Any, cast
 
 from generator.errors import EditError, GuideError, ValueStreamError
 from generator.guide.model import Box, EditedField, Guide, NoteKind, Step, ValueStream
-from generator.guide.store import NOTE_KINDS
+from generator.guide.schema import NOTE_KINDS
 from generator.images.edits import image_size, inside
 from generator.valuestream.store import check_stage
 

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from generator.export.formats import EXTENSIONS, SafeHtml
 from generator.guide.model import Box, Guide, Step, ValueStream
 from generator.images.edits import image_size
-from generator.render.guide_page import environment
+from generator.render.environment import environment
 
 TEMPLATE = "editor/editor.html.j2"
 

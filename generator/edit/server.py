@@ -1,41 +1,37 @@
 """The editor's HTTP server on 127.0.0.1: one page, its script and style, the guide's images, and a JSON API
 whose every change is saved to guide.yml at once (generator/edit/session.py).
 
-Only requests that carry the session's token (``?token=`` or the ``X-Vsop-Token`` header) and name the
-server by its loopback address (``Host: 127.0.0.1:PORT`` or ``localhost:PORT``: a page on another site that
-rebinds its DNS name to 127.0.0.1 is refused) are answered. Changes must be ``application/json`` POSTs from
-the editor's own origin; no CORS header is ever sent. Files are served only from inside the guide folder.
+Only requests that carry the session's token and name the server by its loopback address are answered, and
+changes must be ``application/json`` POSTs from the editor's own origin (generator/edit/guard.py, shared with
+the launcher of ``vsop serve``). Files are served only from inside the guide folder.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hmac
 import http.server
 import json
-import secrets
 import threading
 import webbrowser
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import unquote
 
 from capture.errors import VsopError
+from generator.edit.guard import HOST, SAFE_HEADERS, LoopbackServer, Refusal, refuse_non_json
 from generator.edit.page import render_page
 from generator.edit.session import Session
 from generator.errors import EditError, GuideError, ValueStreamError
 from generator.guide.model import Guide, ValueStream
 from generator.images.edits import edited_png, has_image_edits
-from generator.render.guide_page import TEMPLATES
+from generator.render.environment import TEMPLATES
 
-HOST = "127.0.0.1"
 STATIC = TEMPLATES / "editor"
 ASSETS = {"editor.js": "text/javascript; charset=utf-8", "editor.css": "text/css; charset=utf-8"}
 IMAGES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif"}
 MAX_BODY = 1 << 20
-TOKEN_HEADER = "X-Vsop-Token"
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "form-action 'none'; frame-ancestors 'none'; base-uri 'none'"
@@ -61,36 +57,26 @@ class EditorServer:
             self.thread.join(0.5)
 
     def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join()
+        self.httpd.stop(self.thread)
 
 
 def start_editor(guide_file: Path, open_browser: bool = True, port: int = 0) -> EditorServer:
     """Serve the editor of ``guide_file`` on 127.0.0.1 (``port`` 0: a free one) in a background thread and
     open it in the browser unless ``open_browser`` is false. An invalid guide is refused before it starts."""
     session = Session(guide_file.resolve())
-    token = secrets.token_urlsafe(24)
     try:
-        httpd = _Httpd((HOST, port), _Handler)
+        httpd = _Httpd(port, _Handler, "the editor", "open the URL that vsop edit printed")
     except OSError as exc:
         raise EditError(f"{HOST}:{port}: cannot listen ({exc.strerror}); choose another --port") from None
-    httpd.session, httpd.token = session, token
-    bound = int(httpd.server_address[1])
-    httpd.hosts = frozenset({f"{HOST}:{bound}", f"localhost:{bound}"})
-    thread = threading.Thread(target=httpd.serve_forever, name="vsop-editor", daemon=True)
-    thread.start()
-    server = EditorServer(f"http://{HOST}:{bound}/?token={token}", session, httpd, thread)
+    httpd.session = session
+    server = EditorServer(httpd.guard.url("/"), session, httpd, httpd.serve_in_thread("vsop-editor"))
     if open_browser:
         webbrowser.open(server.url)
     return server
 
 
-class _Httpd(http.server.ThreadingHTTPServer):
-    daemon_threads = True
+class _Httpd(LoopbackServer):
     session: Session
-    token: str
-    hosts: frozenset[str]
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -130,11 +116,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         path = self._checked()
         if path is None:
             return
-        origin = self.headers.get("Origin")
-        if origin is not None and urlsplit(origin).netloc not in self.server.hosts:
-            self._error(
-                HTTPStatus.FORBIDDEN, f"Origin {origin}: changes come only from the editor's own page"
-            )
+        foreign = self.server.guard.refuse_foreign_origin(self.headers, "the editor's own page")
+        if foreign is not None:
+            self._refuse(foreign)
             return
         if path not in ("/api/change", "/api/undo"):
             self._error(HTTPStatus.NOT_FOUND, f"{path}: no such API; expected /api/change or /api/undo")
@@ -156,22 +140,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _checked(self) -> str | None:
         """The request's path when its Host and token are right; otherwise answers 403 and returns None."""
-        host = self.headers.get("Host", "")
-        if host not in self.server.hosts:
-            self._error(HTTPStatus.FORBIDDEN, f"Host {host!r}: the editor answers only to 127.0.0.1")
+        admitted = self.server.guard.admit(self.headers, self.path)
+        if isinstance(admitted, Refusal):
+            self._refuse(admitted)
             return None
-        url = urlsplit(self.path)
-        given = self.headers.get(TOKEN_HEADER) or next(iter(parse_qs(url.query).get("token", [])), "")
-        if not hmac.compare_digest(given.encode(), self.server.token.encode()):
-            self._error(HTTPStatus.FORBIDDEN, "token missing or wrong: open the URL that vsop edit printed")
-            return None
-        return url.path
+        return admitted
 
     def _body(self) -> object:
-        if not self.headers.get("Content-Type", "").startswith("application/json"):
-            self._error(
-                HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "expected a JSON body (Content-Type: application/json)"
-            )
+        not_json = refuse_non_json(self.headers)
+        if not_json is not None:
+            self._refuse(not_json)
             return _NO_BODY
         try:
             length = int(self.headers.get("Content-Length", ""))
@@ -195,7 +173,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _page(self) -> str:
         session = self.server.session
         return render_page(
-            session.guide(), session.guide_file, self.server.token, session.can_undo, self._valuestream()
+            session.guide(),
+            session.guide_file,
+            self.server.guard.token,
+            session.can_undo,
+            self._valuestream(),
         )
 
     def _valuestream(self) -> ValueStream | None:
@@ -239,15 +221,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _error(self, status: HTTPStatus, message: str) -> None:
         self._json(status, {"error": message})
 
+    def _refuse(self, refusal: Refusal) -> None:
+        self._error(refusal.status, refusal.message)
+
     def _send(self, status: HTTPStatus, content_type: str, body: bytes) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Content-Security-Policy", CSP)
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Referrer-Policy", "no-referrer")
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("Cross-Origin-Resource-Policy", "same-origin")
+        for name, value in SAFE_HEADERS:
+            self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)

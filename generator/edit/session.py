@@ -11,9 +11,8 @@ from generator.edit.ops import Context, apply
 from generator.errors import EditError
 from generator.guide.model import Guide, ValueStream
 from generator.guide.store import dump_guide, load_guide
-from generator.images.annotate import full_image_name
+from generator.library.layout import GuideFolder
 from generator.library.stage import guide_valuestream
-from generator.render.guide_page import guide_markdown
 
 UNDO_DEPTH = 200
 
@@ -24,6 +23,7 @@ class Session:
     def __init__(self, guide_file: Path) -> None:
         self.guide_file = guide_file
         self.folder = guide_file.parent
+        self._folder = GuideFolder.of(guide_file)
         self._lock = threading.Lock()
         self._undo: list[tuple[str, str]] = []  # (guide.yml before a change, guide.yml after it)
         load_guide(guide_file)  # an invalid guide is refused before the editor starts
@@ -42,7 +42,7 @@ class Session:
             guide = apply(load_guide(self.guide_file), request, Context(self.folder, self.valuestream))
             after = dump_guide(guide)
             if after != before:
-                self._write(after)
+                self._folder.write(guide)
                 self._undo = [*self._undo[-(UNDO_DEPTH - 1) :], (before, after)]
             return guide
 
@@ -58,15 +58,11 @@ class Session:
                     f"undo: {self.guide_file} was changed outside the editor since the last change (by hand "
                     "or by another command); undo would lose that, so the undo history is cleared"
                 )
-            self._write(before)
+            atomic_write_text(self.guide_file, before)  # as it was, byte for byte (comments too)
             self._undo.pop()
-            return self.guide()
-
-    def _write(self, text: str) -> None:
-        atomic_write_text(self.guide_file, text)
-        guide = load_guide(self.guide_file)
-        enlarge = any(s.image and (self.folder / full_image_name(s.image)).is_file() for s in guide.steps)
-        atomic_write_text(self.folder / "guide.md", guide_markdown(guide, enlarge=enlarge))
+            guide = self.guide()
+            self._folder.write_page(guide)
+            return guide
 
     def valuestream(self) -> ValueStream:
         """The value stream of the guide's library (GuideError when the guide is not in a library)."""

@@ -21,7 +21,6 @@ from pathlib import Path, PurePosixPath
 from typing import Literal, get_args
 from urllib.parse import unquote, urlsplit
 
-import click
 import markdown  # type: ignore[import-untyped]
 from markdown.extensions import Extension  # type: ignore[import-untyped]
 from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
@@ -35,9 +34,10 @@ from generator.export.portable import portable, relink_images
 from generator.guide.model import Guide
 from generator.guide.store import load_guide
 from generator.images.edits import published_images
-from generator.library.layout import resolve_guide
+from generator.library.layout import IMAGES_DIR, replacing, resolve_guide
+from generator.render.environment import environment
 from generator.render.filters import url
-from generator.render.guide_page import environment, guide_markdown
+from generator.render.guide_page import guide_markdown
 
 Format = Literal["html", "md", "pdf"]
 Paper = Literal["a4", "letter"]
@@ -224,9 +224,7 @@ def write_markdown(guide: Guide, folder: Path, target: Path) -> None:
         return url(f"{images.name}/{name}")
 
     text = relink_images(portable(guide_markdown(guide, enlarge=False)), relink)
-    staging = temp_path(images)
-    staging.mkdir()
-    try:
+    with replacing(images) as staging:
         for name, source in copies.items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             edited = published.get(source.relative_to(folder.resolve()).as_posix())
@@ -234,27 +232,13 @@ def write_markdown(guide: Guide, folder: Path, target: Path) -> None:
                 shutil.copyfile(source, staging / name)
             else:
                 (staging / name).write_bytes(edited)
-        _swap_folder(staging, images)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     atomic_write_text(target, text)
 
 
 def _exported_name(image: Path) -> str:
     """``images/s-1.png`` -> ``s-1.png``; an image elsewhere in the guide folder keeps its path."""
     path = PurePosixPath(image.as_posix())
-    return str(path.relative_to("images")) if path.parts[:1] == ("images",) else str(path)
-
-
-def _swap_folder(new: Path, target: Path) -> None:
-    """Put folder ``new`` at ``target``, replacing a previous one: each rename is atomic."""
-    old = temp_path(target) if target.exists() else None
-    if old is not None:
-        os.rename(target, old)
-    os.rename(new, target)
-    if old is not None:
-        shutil.rmtree(old)
+    return str(path.relative_to(IMAGES_DIR)) if path.parts[:1] == (IMAGES_DIR,) else str(path)
 
 
 # PDF -----------------------------------------------------------------------------------------------------
@@ -271,17 +255,3 @@ def write_pdf(guide: Guide, folder: Path, target: Path, paper: Paper = "a4") -> 
             os.replace(printed, target)
         finally:
             printed.unlink(missing_ok=True)
-
-
-# The command ---------------------------------------------------------------------------------------------
-
-
-@click.command("export")
-@click.argument("guide")
-@click.option("--format", "fmt", required=True, type=click.Choice(FORMATS), help="html, md or pdf.")
-@click.option("--out", "-o", type=click.Path(path_type=Path), help="File or folder to write.")
-@click.option("--paper", type=click.Choice(PAPERS), default="a4", show_default=True, help="PDF paper size.")
-@click.option("--library", "-l", type=click.Path(file_okay=False, path_type=Path), help="Library.")
-def export_command(guide: str, fmt: Format, out: Path | None, paper: Paper, library: Path | None) -> None:
-    """Export GUIDE (a guide folder, its guide.yml, or an id with --library) as one file; prints its path."""
-    click.echo(str(export(guide, fmt, out, paper, library)))

@@ -1,50 +1,27 @@
-"""Printing an HTML file to PDF with headless Chromium, the one renderer that lays out the export like the
-browser shows it (CSS page size, ``break-inside: avoid``)."""
+"""Printing an HTML file to PDF with headless Chromium (found and flagged by ``browser``), the one renderer
+that lays out the export like the browser shows it (CSS page size, ``break-inside: avoid``)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
 import subprocess
 import tempfile
 from pathlib import Path
 
-from capture.errors import BackendUnavailableError
 from generator.errors import ExportError
+from generator.export.browser import chromium_argv, find_chromium
 
-BINARIES = ("chromium", "chromium-browser", "google-chrome")
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-pdf-header-footer",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-extensions",
-    "--disable-sync",
-)
-
-
-def find_chromium() -> str:
-    """The path of the first Chromium on PATH, or an error saying how to install one."""
-    for name in BINARIES:
-        path = shutil.which(name)
-        if path:
-            return path
-    raise BackendUnavailableError(
-        f"PDF export needs Chromium, but none of {', '.join(BINARIES)} is on PATH: install it "
-        "(Debian/Ubuntu: apt-get install chromium) or export --format html and print that from a browser"
-    )
+PRINT_FLAGS = ("--no-pdf-header-footer",)
 
 
 def print_pdf(page: Path, pdf: Path, timeout: float = 120.0) -> None:
     """Print ``page`` (a local HTML file) to ``pdf``; Chromium is killed if it takes over ``timeout`` s."""
-    binary = find_chromium()
+    binary = find_chromium("PDF export", " or export --format html and print that from a browser")
     with tempfile.TemporaryDirectory(prefix="vsop-chromium-") as profile:
-        argv = [binary, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}", page.as_uri()]
+        printing = (*PRINT_FLAGS, f"--print-to-pdf={pdf}", page.as_uri())
+        argv = chromium_argv(binary, Path(profile), *printing, headless=True)
         proc = subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             start_new_session=True,

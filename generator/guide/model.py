@@ -73,28 +73,62 @@ class Redaction:
     reason: str
 
 
+# How a field appears in guide.yml beyond its annotation and default; generator/guide/schema.py reads these.
+YmlKind = Literal[
+    "version",  # a version like 1.2.0
+    "date",  # an ISO date like 2026-11-22, kept as text
+    "duration",  # a duration like 180d (generator/guide/durations.py), kept as text
+    "path",  # a path inside the guide folder
+    "typed",  # text, where a number (typed 42) is read as text too
+    "loose",  # any value, read as text; a missing one is empty text
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Yml:
+    """A field's place in guide.yml: a refinement of its type, whether it is written even when it holds
+    its default, and whether it is a person's edit (vsop edit, stage or review, or by hand; vsop update keeps
+    it)."""
+
+    kind: YmlKind | None = None
+    always: bool = False
+    human: bool = False
+
+
+YML = "yml"  # the key of a field's Yml in its metadata
+
+
+def yml(kind: YmlKind | None = None, *, always: bool = False, human: bool = False) -> dict[str, Yml]:
+    """The metadata of a dataclass field: ``field(default=None, metadata=yml(human=True))``."""
+    return {YML: Yml(kind, always, human)}
+
+
+# The fields of Step, Revision and Guide are the guide.yml schema (docs/guide-format.md), in written order.
+
+
 @dataclass(slots=True)
 class Step:
     """One step of a guide, as stored in guide.yml."""
 
     id: str
     action: Action
-    target: str | None
-    value: str | None
+    target: str | None = field(metadata=yml("typed"))  # the UI label OCR found
+    value: str | None = field(metadata=yml("typed"))  # typed text, key or combo, scroll direction
     window: str | None
-    text: str
-    note: str | None = None
-    image: str | None = None
-    box: tuple[int, int, int, int] | None = None
-    at: float = 0.0
+    text: str = field(metadata=yml(human=True))
+    note: str | None = field(default=None, metadata=yml(always=True, human=True))
+    image: str | None = field(default=None, metadata=yml("path", always=True))
+    box: tuple[int, int, int, int] | None = field(default=None, metadata=yml(always=True, human=True))
+    at: float = field(default=0.0, metadata=yml(always=True))
     secret: bool = False
-    dropped: str | None = None
+    dropped: str | None = field(default=None, metadata=yml(human=True))
     conf: float | None = None
     count: int = 1
-    note_kind: NoteKind = "note"  # how ``note`` is shown: a Material admonition of this kind
-    blur: list[Box] = field(default_factory=list)  # boxes a person blurred, in the pixels of ``image``
-    crop: Box | None = None  # the part of ``image`` a person kept, in its pixels
-    edited: list[EditedField] = field(default_factory=list)  # what a person changed; ``vsop update`` keeps it
+    note_kind: NoteKind = field(default="note", metadata=yml(human=True))  # a Material admonition's kind
+    blur: list[Box] = field(default_factory=list, metadata=yml(human=True))  # in the pixels of ``image``
+    crop: Box | None = field(default=None, metadata=yml(human=True))  # the part of ``image`` a person kept
+    # What a person changed; ``vsop update`` keeps it.
+    edited: list[EditedField] = field(default_factory=list, metadata=yml(human=True))
     change: Change | None = None  # what ``vsop update`` found for the latest version: a new or changed step
     was: str | None = None  # for a changed step, its text in the previous version
 
@@ -109,8 +143,8 @@ Change = Literal["new", "changed"]
 
 @dataclass(slots=True)
 class Revision:
-    version: str
-    date: str
+    version: str = field(metadata=yml("loose"))
+    date: str = field(metadata=yml("loose"))
     summary: str
     author: str | None = None
     duration_s: float | None = None  # how long the recording of this version took, when it came from one
@@ -119,19 +153,27 @@ class Revision:
 
 @dataclass(slots=True)
 class Guide:
+    """A guide as guide.yml holds it, its fields in the order written. The keyword-only ones leave the
+    positional order as it was: id, title, stage, version, purpose, recorded, steps, revisions."""
+
     id: str
-    title: str
-    stage: str | None
-    version: str
-    purpose: str | None
-    recorded: dict[str, object]
-    steps: list[Step] = field(default_factory=list)
-    revisions: list[Revision] = field(default_factory=list)
-    prerequisites: list[str] = field(default_factory=list)
-    stage_source: StageSource | None = None  # how ``stage`` was chosen; None when there is no stage
-    stage_evidence: list[str] = field(default_factory=list)  # why an automatic link chose the stage
-    reviewed: str | None = None  # ISO date of the last review; None: the date of the latest revision
-    review_every: str | None = None  # a duration ("180d"); None: the library's default (vsop.yml)
+    title: str = field(metadata=yml(human=True))
+    stage: str | None = field(metadata=yml(human=True))
+    # How ``stage`` was chosen; None when there is no stage.
+    stage_source: StageSource | None = field(default=None, kw_only=True, metadata=yml(human=True))
+    stage_evidence: list[str] = field(default_factory=list, kw_only=True)  # why an automatic link chose it
+    # ISO date of the last review; None: the date of the latest revision.
+    reviewed: str | None = field(default=None, kw_only=True, metadata=yml("date", human=True))
+    # A duration ("180d"); None: the library's default (vsop.yml).
+    review_every: str | None = field(default=None, kw_only=True, metadata=yml("duration", human=True))
+    version: str = field(metadata=yml("version"))
+    purpose: str | None = field(metadata=yml(human=True))
+    prerequisites: list[str] = field(
+        default_factory=list, kw_only=True, metadata=yml(always=True, human=True)
+    )
+    recorded: dict[str, object] = field(default_factory=dict, metadata=yml(always=True))
+    steps: list[Step] = field(default_factory=list, metadata=yml(always=True))
+    revisions: list[Revision] = field(default_factory=list, metadata=yml(always=True))
 
 
 StageSource = Literal["manual", "auto"]

@@ -29,6 +29,8 @@ def parse(path: Path, error: type[VsopError]) -> tuple[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
         raise error(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
+    except ValueError as exc:  # a value YAML parses but cannot make, such as the date 2026-13-01
+        raise error(f"{path}: a value YAML cannot read ({exc}); fix it, or quote it if it is text") from exc
 
 
 def field_name(where: Where) -> str:

@@ -1,2 +1,3 @@
-"""A library on disk: its layout (``guides/<id>/``, the cache), a new library (``scaffold``), and the
-operations that change a guide folder in place: its stage (``stage``), its review date (``review``)."""
+"""A library on disk: its layout (``layout``: ``guides/<id>/``, the cache, writing guide.yml with guide.md,
+replacing a folder whole), a new library (``scaffold``), and the operations that change a guide folder in
+place: its stage (``stage``), its review date (``review``)."""

@@ -1,16 +1,134 @@
-"""A library is a folder: ``guides/<id>/guide.yml`` with ``images/`` beside it, one folder per guide."""
+"""A library is a folder: ``guides/<id>/`` holds one guide (guide.yml, guide.md, images/), ``.vsop-cache/``
+what vsop can make again (OCR results, the site's projects, earlier versions, the tray's log).
+
+Takes a library or guide folder; gives every path of that layout (:class:`Library`, :class:`GuideFolder`), the
+one way to write a guide (guide.yml and its page, :meth:`GuideFolder.write`) and the one way to replace a
+folder whole (:func:`replacing`: a failure leaves the old folder in place).
+"""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+from capture.files import atomic_write_text, temp_path
 from generator.errors import GuideError
-from generator.guide.store import GUIDE_FILE
+from generator.guide.model import Guide
+from generator.guide.store import save_guide
+from generator.images.annotate import full_image_name
+from generator.render.guide_page import guide_markdown
 
 GUIDES_DIR = "guides"
+CACHE_DIR = ".vsop-cache"  # derived files, never in git (the library's .gitignore)
+GUIDE_FILE = "guide.yml"
+PAGE_FILE = "guide.md"
+IMAGES_DIR = "images"
 _SLUG_MAX = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    """The folder of a library: value stream and settings (generator/valuestream/store.py), guides, cache."""
+
+    root: Path
+
+    @property
+    def guides(self) -> Path:
+        return self.root / GUIDES_DIR
+
+    @property
+    def cache(self) -> Path:
+        return self.root / CACHE_DIR
+
+    def guide_folder(self, guide_id: str) -> GuideFolder:
+        return GuideFolder(self.guides / guide_id)
+
+    def guide_files(self) -> list[Path]:
+        """The guide.yml of every guide, in the order of their ids."""
+        return sorted(self.guides.glob(f"*/{GUIDE_FILE}"))
+
+
+@dataclass(frozen=True, slots=True)
+class GuideFolder:
+    """The folder of one guide: guide.yml (the source of truth), guide.md (made from it) and images/."""
+
+    path: Path
+
+    @classmethod
+    def of(cls, guide_file: Path) -> GuideFolder:
+        return cls(guide_file.parent)
+
+    @property
+    def id(self) -> str:
+        return self.path.name
+
+    @property
+    def guide_file(self) -> Path:
+        return self.path / GUIDE_FILE
+
+    @property
+    def markdown(self) -> Path:
+        return self.path / PAGE_FILE
+
+    @property
+    def images(self) -> Path:
+        return self.path / IMAGES_DIR
+
+    def write(self, guide: Guide) -> None:
+        """guide.yml and guide.md, each written atomically."""
+        save_guide(guide, self.guide_file)
+        self.write_page(guide)
+
+    def write_page(self, guide: Guide) -> None:
+        """guide.md from ``guide``; its images link their full frames when the folder has them."""
+        atomic_write_text(self.markdown, guide_markdown(guide, enlarge=self.has_full_frames(guide)))
+
+    def has_full_frames(self, guide: Guide) -> bool:
+        return any(s.image and (self.path / full_image_name(s.image)).is_file() for s in guide.steps)
+
+
+def library_of(guide_file: Path) -> Path:
+    """The library a guide belongs to: the folder above ``guides/<id>/guide.yml``."""
+    folder = guide_file.resolve().parent
+    if folder.parent.name != GUIDES_DIR:
+        raise GuideError(f"{guide_file}: not inside a library (expected LIB/{GUIDES_DIR}/<id>/{GUIDE_FILE})")
+    return folder.parent.parent
+
+
+@contextmanager
+def replacing(target: Path, replace: bool = True) -> Iterator[Path]:
+    """A new folder for ``target``: the block fills the yielded folder (hidden, beside ``target``); when
+    the block ends, the folder takes ``target``'s place in two renames, the old one deleted last. When the
+    block or a rename fails, the new folder is deleted and ``target`` is as it was. Without ``replace`` an
+    existing ``target`` is an error (OSError) instead: the folder appears whole or not at all."""
+    staging = temp_path(target)
+    staging.mkdir()
+    try:
+        yield staging
+        _swap(staging, target, replace)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap(new: Path, target: Path, replace: bool) -> None:
+    old = temp_path(target) if replace and os.path.lexists(target) else None
+    if old is not None:
+        os.rename(target, old)
+    try:
+        os.rename(new, target)
+    except BaseException:
+        if old is not None:
+            os.rename(old, target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)  # the new folder is in place; a leftover is only hidden
 
 
 def slugify(title: str) -> str:
@@ -37,10 +155,10 @@ def resolve_guide(guide: str | Path, library: Path | None = None) -> Path:
     if path.is_file() and path.name == GUIDE_FILE:
         return path
     if library is not None and re.fullmatch(r"[a-z0-9-]+", str(guide)):
-        candidate = library / GUIDES_DIR / str(guide) / GUIDE_FILE
+        candidate = Library(library).guide_folder(str(guide)).guide_file
         if candidate.is_file():
             return candidate
-        known = sorted(p.parent.name for p in (library / GUIDES_DIR).glob(f"*/{GUIDE_FILE}"))
+        known = [p.parent.name for p in Library(library).guide_files()]
         raise GuideError(
             f"{library}: no guide with id {guide!r}; guides here: {', '.join(known) or 'none yet'}"
         )

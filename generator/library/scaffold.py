@@ -1,24 +1,22 @@
-"""``vsop init LIB``: a new library with the default value stream, settings, a .gitignore and ``guides/``.
+"""A new library (``vsop init LIB``) with the default value stream, settings, a .gitignore and ``guides/``.
 A file that is already there is kept as it is: re-running init never overwrites what a person wrote."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import click
-
 from capture.files import atomic_write_text
 from generator.errors import GuideError
-from generator.library.layout import GUIDES_DIR
+from generator.library.layout import CACHE_DIR, GUIDES_DIR
 from generator.valuestream.store import DEFAULT_VALUESTREAM, SETTINGS_FILE, VALUESTREAM_FILE
 
 DEFAULT_SETTINGS = DEFAULT_VALUESTREAM.with_name(SETTINGS_FILE)
-GITIGNORE = """\
+GITIGNORE = f"""\
 # Raw recordings hold every screenshot unredacted: keep them on the recording machine.
 recordings/
 # The built SOP site and the OCR cache are made again from the guides.
 site/
-.vsop-cache/
+{CACHE_DIR}/
 """
 
 
@@ -47,12 +45,3 @@ def init_library(library: Path) -> list[Path]:
             atomic_write_text(path, content)
         created.append(path)
     return created
-
-
-@click.command("init")
-@click.argument("library", type=click.Path(file_okay=False, path_type=Path))
-def init_command(library: Path) -> None:
-    """Make LIBRARY a vsop library (valuestream.yml, vsop.yml, .gitignore, guides/); keeps existing files."""
-    created = init_library(library)
-    for path in scaffold(library):
-        click.echo(f"{'created' if path in created else 'kept   '} {path}")

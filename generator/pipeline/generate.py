@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-import shutil
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -21,7 +20,6 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from capture import load_recording
-from capture.files import temp_path
 from capture.models import FrameRef, Recording, Rect, WindowInfo
 from generator.errors import GuideError
 from generator.guide.model import (
@@ -35,21 +33,19 @@ from generator.guide.model import (
     ValueStream,
     Word,
 )
-from generator.guide.store import GUIDE_FILE, save_guide
 from generator.images.annotate import annotate, view_box
-from generator.library.layout import GUIDES_DIR, unique_slug
+from generator.library.layout import IMAGES_DIR, GuideFolder, Library, replacing, slugify, unique_slug
 from generator.pipeline.label import Kind, crop_around, find_label, is_secret_label, looks_masked
 from generator.pipeline.ocr import Crop, Ocr
 from generator.pipeline.redact import find_sensitive, find_typed, typed_pieces
 from generator.pipeline.segment import segment
-from generator.render.guide_page import Region, guide_markdown, region_of, step_text
+from generator.render.step_text import Region, region_of, step_text
 from generator.valuestream.match import Window, match_stage
 from generator.valuestream.store import check_stage, load_valuestream
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
 LABELLED = frozenset({"click", "double_click", "right_click", "drag", "type", "capture"})
-CACHE_DIR = ".vsop-cache"
 REDACT_SCALE = 1  # the published region is large; personal data is read well enough without upscaling
 
 
@@ -102,33 +98,28 @@ class Recorded:
 
 
 def generate(
-    recording_path: Path, library: Path, options: Options = Options(), progress: Progress | None = None
+    recording_path: Path,
+    library: Path,
+    options: Options = Options(),
+    progress: Progress | None = None,
+    replace: bool = False,
 ) -> Path:
-    """Write a new guide for the recording into ``library``; returns the guide folder."""
+    """Write a new guide for the recording into ``library``; returns the guide folder. The guide appears
+    whole or not at all; with ``replace`` it takes the place of the guide of the same title (the demo), which
+    a failure leaves as it was."""
     report = progress or (lambda stage, done, total: None)
     recording = load_recording(recording_path)
     valuestream = load_valuestream(library)
     given = _given_stage(valuestream, recording, options)  # checked before the long work
     work = _labelled(recording, library, options, report)
     title = options.title or recording.meta.title or _default_title(work)
-    slug = unique_slug(library, title)
-    guides = library / GUIDES_DIR
-    guides.mkdir(parents=True, exist_ok=True)
-    staging = temp_path(guides / slug)
-    staging.mkdir()
-    try:
+    slug = slugify(title) if replace else unique_slug(library, title)
+    target = Library(library).guide_folder(slug).path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with replacing(target, replace) as staging:
         link = given or _matched_stage(valuestream, recording, work)
         made = _recorded(recording, work, staging, options.full_frames, report, set())
-        guide = _guide(slug, title, link, made)
-        save_guide(guide, staging / GUIDE_FILE)
-        (staging / "guide.md").write_text(
-            guide_markdown(guide, enlarge=options.full_frames), encoding="utf-8"
-        )
-        target = guides / slug
-        os.rename(staging, target)  # atomic: the guide appears whole or not at all
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        GuideFolder(staging).write(_guide(slug, title, link, made))
     return target
 
 
@@ -155,7 +146,7 @@ def _labelled(recording: Recording, library: Path, options: Options, report: Pro
     if not any(d.dropped is None for d in drafts):
         raise GuideError(f"{recording.path}: no steps found (nothing was clicked, typed or captured)")
     work = [_Work(d, _shot(recording, d)) for d in drafts]
-    _label(work, Ocr(cache_dir=library / CACHE_DIR / "ocr"), options, report)
+    _label(work, Ocr(cache_dir=Library(library).cache / "ocr"), options, report)
     return work
 
 
@@ -288,7 +279,7 @@ def _recorded(
     recording: Recording, work: list[_Work], folder: Path, full_frames: bool, report: Progress, ids: set[str]
 ) -> Recorded:
     steps = [_step(item, _new_id(ids)) for item in work]
-    images = folder / "images"
+    images = GuideFolder(folder).images
     images.mkdir()
     shots = [(step, item) for step, item in zip(steps, work, strict=True) if item.shot is not None]
     done = 0
@@ -308,7 +299,7 @@ def _recorded(
             done += 1
             report("Drawing screenshots", done, len(shots))
     for step, _item in shots:
-        step.image = f"images/{step.id}.png"
+        step.image = f"{IMAGES_DIR}/{step.id}.png"
     last = max((w.draft.t + w.draft.duration for w in work), default=0.0)
     return Recorded(recording, tuple(steps), folder, round(last, 1))
 

@@ -1,8 +1,8 @@
 """The published SOP site: guides rendered through the templates into a MkDocs project, organised by the
 value stream, then built by MkDocs-Material or Zensical (``vsop build``) or previewed (``vsop serve``).
 
-library.py scans the guides, metrics.py computes process and lead times, coverage and reviews, pages.py
-renders the pages, project.py writes the MkDocs project incrementally, build.py and serve.py run the engine,
+Takes a library (its guides scanned by ``generator.library.scan``); gives a static site. metrics.py computes
+process and lead times and coverage, pages.py gives the pages' typed contexts, project.py writes the MkDocs project incrementally, build.py and serve.py run the engine,
 launcher.py starts a guide's editor from the "Edit this guide" link of a served page.
 """
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from generator.errors import SiteError
+from generator.library.scan import Failure
 from generator.publish.project import BUILT, CONFIG, ProjectResult, write_project
-from generator.publish.scan import Failure
 
 Engine = Literal["mkdocs", "zensical"]
 ENGINES: tuple[Engine, ...] = get_args(Engine)

@@ -15,12 +15,12 @@ from typing import BinaryIO
 from capture.files import atomic_write
 from generator.errors import GuideError
 from generator.guide.model import Guide
-from generator.guide.store import GUIDE_FILE, load_guide
+from generator.guide.store import load_guide
 from generator.images.annotate import full_image_name
-from generator.library.layout import GUIDES_DIR
-from generator.publish.scan import Entry
+from generator.library.layout import CACHE_DIR, GUIDE_FILE, GUIDES_DIR
+from generator.library.scan import Entry
 
-HISTORY_DIR = Path(".vsop-cache") / "history"
+HISTORY_DIR = Path(CACHE_DIR) / "history"
 
 
 @dataclass(frozen=True, slots=True)

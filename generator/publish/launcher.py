@@ -2,18 +2,15 @@
 guide (generator/edit) when its link is followed and sends the browser there (303).
 
 A link is ``http://127.0.0.1:PORT/edit/<guide id>?token=...`` with the launcher's own random token. Like the
-editor, the launcher answers only requests carrying that token and naming it ``127.0.0.1:PORT`` or
-``localhost:PORT`` in their Host header (a page on another site that rebinds its name to 127.0.0.1 is
-refused), and only for ids of guides of the library. Each guide's editor is started once and reused; all are
-closed with the launcher.
+editor (and through the same guard, generator/edit/guard.py), the launcher answers only requests carrying
+that token and naming it ``127.0.0.1:PORT`` or ``localhost:PORT`` in their Host header, and only for ids of
+guides of the library. Each guide's editor is started once and reused; all are closed with the launcher.
 """
 
 from __future__ import annotations
 
-import hmac
 import http.server
 import re
-import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,14 +18,12 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 from capture.errors import VsopError
 from generator.edit import EditorServer, start_editor
-from generator.edit.server import HOST
+from generator.edit.guard import HOST, SAFE_HEADERS, LoopbackServer, Refusal
 from generator.errors import SiteError
-from generator.guide.store import GUIDE_FILE
-from generator.library.layout import GUIDES_DIR
+from generator.library.layout import GUIDE_FILE, GUIDES_DIR
 
 GUIDE_ID = re.compile(r"[a-z0-9-]+")
 CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
@@ -38,13 +33,16 @@ CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 
 class Launcher:
     """A running launcher: :meth:`edit_url` is the link of a guide; :meth:`close` stops it and its editors."""
 
-    token: str
     httpd: _Httpd
     thread: threading.Thread
 
     @property
     def port(self) -> int:
-        return int(self.httpd.server_address[1])
+        return self.httpd.guard.port
+
+    @property
+    def token(self) -> str:
+        return self.httpd.guard.token
 
     @property
     def editors(self) -> dict[Path, EditorServer]:
@@ -55,27 +53,20 @@ class Launcher:
         """The address that opens the editor of guide ``guide_id``; None for an id it would refuse."""
         if not GUIDE_ID.fullmatch(guide_id):
             return None
-        return f"http://{HOST}:{self.port}/edit/{guide_id}?token={self.token}"
+        return self.httpd.guard.url(f"/edit/{guide_id}")
 
     def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join()
+        self.httpd.stop(self.thread)
         self.httpd.editors.close()
 
 
 def start_launcher(library: Path) -> Launcher:
     """Serve the launcher of ``library``'s editors on a free port of 127.0.0.1 in a background thread."""
     try:
-        httpd = _Httpd((HOST, 0), _Handler)
+        httpd = _Httpd(library / GUIDES_DIR)
     except OSError as exc:
         raise SiteError(f"{HOST}: cannot listen for the Edit links ({exc.strerror})") from None
-    port = int(httpd.server_address[1])
-    httpd.guides, httpd.token = (library / GUIDES_DIR).resolve(), secrets.token_urlsafe(24)
-    httpd.hosts = frozenset({f"{HOST}:{port}", f"localhost:{port}"})
-    thread = threading.Thread(target=httpd.serve_forever, name="vsop-edit-launcher", daemon=True)
-    thread.start()
-    return Launcher(httpd.token, httpd, thread)
+    return Launcher(httpd, httpd.serve_in_thread("vsop-edit-launcher"))
 
 
 @contextmanager
@@ -115,15 +106,10 @@ class _Editors:
             editor.close()
 
 
-class _Httpd(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    guides: Path
-    token: str
-    hosts: frozenset[str]
-    editors: _Editors
-
-    def __init__(self, address: tuple[str, int], handler: type[_Handler]) -> None:
-        super().__init__(address, handler)
+class _Httpd(LoopbackServer):
+    def __init__(self, guides: Path) -> None:
+        super().__init__(0, _Handler, "the launcher", "follow the link of the served site")
+        self.guides = guides.resolve()
         self.editors = _Editors()
 
 
@@ -134,15 +120,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
-        host = self.headers.get("Host", "")
-        url = urlsplit(self.path)
-        given = next(iter(parse_qs(url.query).get("token", [])), "")
-        if host not in self.server.hosts:
-            self._answer(HTTPStatus.FORBIDDEN, f"Host {host!r}: the launcher answers only to 127.0.0.1")
-        elif not hmac.compare_digest(given.encode(), self.server.token.encode()):
-            self._answer(HTTPStatus.FORBIDDEN, "token missing or wrong: follow the link of the served site")
+        admitted = self.server.guard.admit(self.headers, self.path)
+        if isinstance(admitted, Refusal):
+            self._answer(admitted.status, admitted.message)
         else:
-            self._launch(url.path)
+            self._launch(admitted)
 
     def _launch(self, path: str) -> None:
         if not path.startswith("/edit/"):
@@ -171,8 +153,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Content-Security-Policy", CSP)
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Referrer-Policy", "no-referrer")
-        self.send_header("Cache-Control", "no-store")
+        for name, value in SAFE_HEADERS:
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)

@@ -1,4 +1,4 @@
-"""What the map and the coverage page measure: each guide's recorded duration and review date, each stage's
+"""What the map and the coverage page measure: each guide's recorded duration, each stage's
 documentation status, process and wait time, the lead-time ladder and the documentation coverage."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from generator.guide.durations import parse_duration
 from generator.guide.model import Guide, LibrarySettings, Stage, Stream, ValueStream
+from generator.library.review import is_overdue
 
 Status = Literal["none", "sop", "overdue"]
 
@@ -24,33 +24,6 @@ def guide_duration(guide: Guide) -> float | None:
     if isinstance(recorded, (int, float)) and not isinstance(recorded, bool):
         return float(recorded)
     return None
-
-
-def last_reviewed(guide: Guide) -> datetime.date | None:
-    """``reviewed``, else the date of the latest revision; None when neither is a date."""
-    dates = [guide.reviewed] if guide.reviewed else [r.date for r in guide.revisions]
-    parsed = [d for d in map(_date, dates) if d is not None]
-    return max(parsed, default=None)
-
-
-def review_due(guide: Guide, settings: LibrarySettings) -> datetime.date | None:
-    last = last_reviewed(guide)
-    if last is None:
-        return None
-    every = parse_duration(guide.review_every) if guide.review_every else settings.review_every
-    return last + datetime.timedelta(seconds=every)
-
-
-def is_overdue(guide: Guide, settings: LibrarySettings, today: datetime.date) -> bool:
-    due = review_due(guide, settings)
-    return due is not None and due < today
-
-
-def _date(text: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,9 @@ import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.guide.model import Guide, LibrarySettings, ValueStream
+from generator.guide.model import Guide, LibrarySettings, Stage, ValueStream
+from generator.library.review import is_overdue, review_due
+from generator.library.scan import Entry
 from generator.publish.metrics import (
     LeadTime,
     StageMetrics,
@@ -16,14 +18,12 @@ from generator.publish.metrics import (
     StreamCoverage,
     coverage,
     guide_duration,
-    is_overdue,
     lead_time,
     overall_coverage,
-    review_due,
     stage_metrics,
 )
-from generator.publish.scan import Entry
-from generator.render.guide_page import SiteLinks, environment, guide_markdown
+from generator.render.environment import environment
+from generator.render.guide_page import SiteLinks, guide_markdown
 
 HOME = "index.md"
 COVERAGE = "coverage.md"
@@ -75,21 +75,28 @@ class GuideRow:
 
 
 @dataclass(frozen=True, slots=True)
-class StageBox:
-    id: str
-    name: str
-    url: str
-    owner: str | None
+class StageView:
+    """A stage as the site shows it, as a box of the map on the home page and as an entry of the site's nav:
+    the stage of valuestream.yml (name, owner, wait time) with what the library's guides say of it."""
+
+    stage: Stage
+    page: str  # the stage's page, docs-relative (the nav's entry)
+    url: str  # the address of the stage's page from the home page, as the built site has it (the map is HTML)
     status: Status
-    sops: int
     process_s: float
-    wait_s: float | None
+    guides: tuple[str, ...]  # the pages of the stage's guides, docs-relative, in the library's order
+
+    @property
+    def sops(self) -> int:
+        return len(self.guides)
 
 
 @dataclass(frozen=True, slots=True)
 class StreamView:
+    """A stream with its stages in flow order: a row of the map, a section of the nav."""
+
     name: str
-    stages: tuple[StageBox, ...]
+    stages: tuple[StageView, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,28 +188,29 @@ def _updated(guide: Guide) -> str | None:
     return dates[-1] if dates else None
 
 
+def stream_views(site: Site) -> tuple[StreamView, ...]:
+    """The streams of the value stream in flow order, as the map and the nav show them."""
+    guides: dict[str, list[str]] = {}
+    for entry in site.entries:
+        if entry.guide.stage is not None:
+            guides.setdefault(entry.guide.stage, []).append(guide_page(entry.slug))
+    views = [_stage_view(m, tuple(guides.get(m.stage.id, ()))) for m in site.metrics]
+    return tuple(
+        StreamView(stream.name, tuple(v for v in views if v.stage.stream == stream.id))
+        for stream in site.vs.streams
+    )
+
+
+def _stage_view(metrics: StageMetrics, guides: tuple[str, ...]) -> StageView:
+    page = stage_page(metrics.stage.id)
+    return StageView(metrics.stage, page, html_url(HOME, page), metrics.status, metrics.process_s, guides)
+
+
 def home_context(site: Site) -> HomeContext:
-    streams = []
-    for stream in site.vs.streams:
-        boxes = tuple(
-            StageBox(
-                id=m.stage.id,
-                name=m.stage.name,
-                url=html_url(HOME, stage_page(m.stage.id)),
-                owner=m.stage.owner,
-                status=m.status,
-                sops=len(m.guides),
-                process_s=m.process_s,
-                wait_s=m.wait_s,
-            )
-            for m in site.metrics
-            if m.stage.stream == stream.id
-        )
-        streams.append(StreamView(stream.name, boxes))
     return HomeContext(
         title=site.settings.site_name,
         description=site.settings.description,
-        streams=tuple(streams),
+        streams=stream_views(site),
         ladder=lead_time(site.metrics),
         guides=len(site.entries),
         to_confirm=sum(1 for e in site.entries if e.guide.stage_source == "auto" and _known(site, e)),

@@ -19,37 +19,26 @@ from capture.files import atomic_write, atomic_write_text
 from generator.guide.model import LibrarySettings, Step, ValueStream
 from generator.images.annotate import full_image_name
 from generator.images.edits import edited_png, has_image_edits
+from generator.library.layout import CACHE_DIR
+from generator.library.scan import Entry, Failure, scan_library
 from generator.publish import history, pages
-from generator.publish.scan import Entry, Failure, scan_library
-from generator.render.guide_page import SITE_TEMPLATES, environment
+from generator.render.environment import SITE_TEMPLATES, environment
 
-PROJECT_DIR = Path(".vsop-cache") / "project"
-SERVE_DIR = Path(".vsop-cache") / "serve"  # vsop serve's own project: its pages have Edit links
+PROJECT_DIR = Path(CACHE_DIR) / "project"
+SERVE_DIR = Path(CACHE_DIR) / "serve"  # vsop serve's own project: its pages have Edit links
 CONFIG = "mkdocs.yml"
 DOCS = "docs"
 BUILT = "site"  # where the engine builds inside the project (Zensical builds only inside its project)
 MANIFEST = "manifest.json"  # beside docs/: page -> key of the inputs it was rendered from
 ASSETS = ("vsop.css",)
-# The code that shapes every page (contexts and filters): part of each page's key, with the templates.
+# The code that shapes every page (the environment, filters, step wording, the guide page's context): every
+# module of generator/render, so a new one is never left out; part of each page's key, with the templates.
 _GENERATOR = Path(__file__).resolve().parents[1]
-_CODE = tuple(_GENERATOR / "render" / name for name in ("guide_page.py", "filters.py"))
+_RENDER_CODE = _GENERATOR / "render"
 _IMAGE_CODE = _GENERATOR / "images" / "edits.py"
 
 Progress = Callable[[str, int, int], None]
 EditUrl = Callable[[str], str | None]  # guide id -> the address of its "Edit this guide" link, if any
-
-
-@dataclass(frozen=True, slots=True)
-class NavStage:
-    name: str
-    page: str
-    guides: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class NavStream:
-    name: str
-    stages: tuple[NavStage, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +47,7 @@ class SiteConfig:
 
     site_name: str
     description: str | None
-    streams: tuple[NavStream, ...]
+    streams: tuple[pages.StreamView, ...]
     unassigned: tuple[str, ...]
     home: str = pages.HOME
     coverage: str = pages.COVERAGE
@@ -159,7 +148,7 @@ def _key(*parts: str) -> str:
 
 def _plan(site: pages.Site, edit_url: EditUrl) -> _Plan:
     plan = _Plan()
-    code = "\0".join(path.read_text(encoding="utf-8") for path in _CODE)
+    code = "\0".join(path.read_text(encoding="utf-8") for path in sorted(_RENDER_CODE.glob("*.py")))
     home = pages.home_context(site)
     plan.pages[pages.HOME] = (
         _key(code, pages.template_sources("home"), repr(home)),
@@ -307,25 +296,11 @@ def _read_manifest(root: Path) -> dict[str, str]:
 
 def _config(site: pages.Site) -> str:
     guides = {e.slug: e.guide.stage for e in site.entries}
-    streams = tuple(
-        NavStream(
-            stream.name,
-            tuple(
-                NavStage(
-                    stage.name,
-                    pages.stage_page(stage.id),
-                    tuple(pages.guide_page(slug) for slug, s in guides.items() if s == stage.id),
-                )
-                for stage in stream.stages
-            ),
-        )
-        for stream in site.vs.streams
-    )
     known = {s.id for s in site.vs.stages}
     cfg = SiteConfig(
         site_name=site.settings.site_name,
         description=site.settings.description,
-        streams=streams,
+        streams=pages.stream_views(site),
         unassigned=tuple(pages.guide_page(slug) for slug, s in guides.items() if s not in known),
     )
     return environment().get_template("mkdocs.yml.j2").render(cfg=cfg)

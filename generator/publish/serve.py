@@ -23,11 +23,11 @@ from watchdog.observers import Observer
 
 from capture.errors import VsopError
 from generator.errors import SiteError
-from generator.library.layout import GUIDES_DIR
+from generator.library.layout import CACHE_DIR, GUIDES_DIR
+from generator.library.scan import Failure
 from generator.publish.build import Engine, engine_command, engine_env
 from generator.publish.launcher import launching
 from generator.publish.project import CONFIG, SERVE_DIR, EditUrl, write_project
-from generator.publish.scan import Failure
 
 QUIET_S = 0.3  # changes closer together than this are rendered once
 Say = Callable[[str], None]
@@ -92,7 +92,7 @@ class _Changes(FileSystemEventHandler):
     """Notes changes to guides, valuestream.yml and vsop.yml; vsop's own cache and output are ignored."""
 
     def __init__(self, library: Path, changed: threading.Event) -> None:
-        self.ignored = tuple(str(library.resolve() / p) for p in (".vsop-cache", "site"))
+        self.ignored = tuple(str(library.resolve() / p) for p in (CACHE_DIR, "site"))
         self.changed = changed
 
     def on_any_event(self, event: FileSystemEvent) -> None:

@@ -1,7 +1,7 @@
 """Jinja filters that put text from screens, keyboards and people into Markdown (and YAML) safely: ``md``
 (prose), ``code`` (a typed value), ``keys`` (a key or a combo, pymdownx.keys), ``url`` (a link target),
 ``cell`` (Markdown in one table cell) and ``yaml`` (a YAML string). Registered in
-:func:`generator.render.guide_page.environment`."""
+:func:`generator.render.environment.environment`."""
 
 from __future__ import annotations
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from generator.guide.model import Guide, Revision, Step
 from generator.guide.versions import Bump, bump_kind, next_version
 from generator.pipeline.generate import Recorded, recorded_field
-from generator.render.guide_page import environment, plain_text
+from generator.render.environment import environment
+from generator.render.step_text import plain_text
 from generator.rerecord.align import Alignment, Kind, Pair, What, align
 
 _MACHINE = ("action", "target", "value", "window", "image", "box", "at", "secret", "dropped", "conf", "count")

@@ -11,15 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from capture.files import temp_path
 from generator.errors import GuideError
 from generator.guide.model import Guide, Step
-from generator.guide.store import GUIDE_FILE, load_guide, save_guide
+from generator.guide.store import load_guide
 from generator.images.annotate import full_image_name
 from generator.images.similarity import screen_changed
-from generator.library.stage import library_of
+from generator.library.layout import GUIDE_FILE, IMAGES_DIR, PAGE_FILE, GuideFolder, library_of, replacing
 from generator.pipeline.generate import Options, recorded_steps
-from generator.render.guide_page import guide_markdown
 from generator.rerecord.compare import Comparison, compare
 
 Progress = Callable[[str, int, int], None]
@@ -60,17 +58,11 @@ def update_guide(
     guide = load_guide(guide_file)
     folder = guide_file.parent
     author = options.author or git_user(library_of(guide_file))
-    staging = temp_path(folder)
-    staging.mkdir()
-    try:
+    with replacing(folder) as staging:
         result = _compare(guide, folder, recording, staging / ".recorded", options, progress, author)
         if result.similarity < MIN_SIMILARITY and not options.force:
             raise GuideError(refusal(guide_file, recording, result.similarity))
         _assemble(result, folder, staging)
-        _swap(folder, staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return result
 
 
@@ -92,7 +84,7 @@ def _compare(
     author: str | None = None,
 ) -> Comparison:
     library = library_of(folder / GUIDE_FILE)
-    full = _has_full_frames(guide, folder)
+    full = GuideFolder(folder).has_full_frames(guide)
     made = recorded_steps(
         recording,
         library,
@@ -110,19 +102,15 @@ def _compare(
     return compare(guide, made, changed, version=options.version, author=author)
 
 
-def _has_full_frames(guide: Guide, folder: Path) -> bool:
-    return any(s.image and (folder / full_image_name(s.image)).is_file() for s in guide.steps)
-
-
 def _assemble(result: Comparison, folder: Path, staging: Path) -> None:
     """The new guide folder in ``staging``: other files of the guide copied, each step's image from the old
     folder (unchanged steps) or from the recording (new and changed ones), guide.yml and guide.md."""
     scratch = staging / ".recorded"
     for entry in folder.iterdir():
-        if entry.name not in (GUIDE_FILE, "guide.md", "images"):
+        if entry.name not in (GUIDE_FILE, PAGE_FILE, IMAGES_DIR):
             copy = shutil.copytree if entry.is_dir() else shutil.copy2
             copy(entry, staging / entry.name)
-    images = staging / "images"
+    images = GuideFolder(staging).images
     images.mkdir()
     after = result.after
     for step in after.steps:
@@ -132,13 +120,11 @@ def _assemble(result: Comparison, folder: Path, staging: Path) -> None:
         if result.sources.get(step.id) == "old":
             _copy_image(folder / step.image, images / name)
         else:
-            recorded = scratch / "images" / f"{result.recorded_ids[step.id]}.png"
-            step.image = f"images/{step.id}.png"
+            recorded = GuideFolder(scratch).images / f"{result.recorded_ids[step.id]}.png"
+            step.image = f"{IMAGES_DIR}/{step.id}.png"
             _copy_image(recorded, images / f"{step.id}.png")
     shutil.rmtree(scratch)
-    save_guide(after, staging / GUIDE_FILE)
-    enlarge = any(s.image and (staging / full_image_name(s.image)).is_file() for s in after.steps)
-    (staging / "guide.md").write_text(guide_markdown(after, enlarge=enlarge), encoding="utf-8")
+    GuideFolder(staging).write(after)
 
 
 def _copy_image(source: Path, target: Path) -> None:
@@ -146,18 +132,6 @@ def _copy_image(source: Path, target: Path) -> None:
     full = source.with_name(full_image_name(source.name))
     if full.is_file():
         shutil.copy2(full, target.with_name(full_image_name(target.name)))
-
-
-def _swap(folder: Path, staging: Path) -> None:
-    """Put ``staging`` in the place of ``folder``: two renames in one folder, the old guide deleted last."""
-    old = temp_path(folder)
-    folder.rename(old)
-    try:
-        staging.rename(folder)
-    except BaseException:
-        old.rename(folder)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def git_user(library: Path) -> str | None:

@@ -21,7 +21,7 @@ from capture.exclusion import Exclusion
 from capture.keys import Hotkeys
 from capture.recorder import Recorder
 from generator.edit import EditorServer, start_editor
-from generator.guide.store import GUIDE_FILE
+from generator.library.layout import GUIDE_FILE
 from generator.tray import dialogs, tasks
 from generator.tray.icons import state_icon
 from generator.tray.jobs import Job

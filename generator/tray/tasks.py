@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from capture.cli import default_out
 from capture.exclusion import Exclusion
 from capture.keys import Hotkeys
 from capture.recorder import Recorder, RecorderOptions
+from capture.session import default_out
 from generator.errors import GuideError
-from generator.library.layout import GUIDES_DIR
-from generator.pipeline.generate import CACHE_DIR
+from generator.library.layout import CACHE_DIR, GUIDES_DIR
 from generator.tray.jobs import Progress
 
 RECORDINGS_DIR = "recordings"

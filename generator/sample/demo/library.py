@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from generator.errors import GuideError
-from generator.guide.store import GUIDE_FILE
-from generator.library.layout import GUIDES_DIR, slugify
+from generator.library.layout import GUIDES_DIR, GuideFolder, Library, slugify
 from generator.sample import RECORDINGS
 from generator.sample.scenarios import SCENARIOS, Scenario, by_id
 from generator.valuestream.store import SETTINGS_FILE, VALUESTREAM_FILE
@@ -30,7 +28,7 @@ def demo_scenarios(ids: Sequence[str] = ()) -> list[Scenario]:
 
 def guide_folder(library: Path, scenario: Scenario) -> Path:
     """The guide the demo makes of ``scenario``: its id is its title's slug."""
-    return library / GUIDES_DIR / slugify(scenario.title)
+    return Library(library).guide_folder(slugify(scenario.title)).path
 
 
 def check_folder(library: Path) -> None:
@@ -85,19 +83,7 @@ def _guide(library: Path, recording: Path, scenario: Scenario, replace: bool, pr
     from generator.pipeline.generate import Options, generate
 
     folder = guide_folder(library, scenario)
-    if (folder / GUIDE_FILE).is_file() and not replace:
+    if GuideFolder(folder).guide_file.is_file() and not replace:
         return folder
-    old = folder.with_name(f".{folder.name}.old")  # kept until the new guide is in place
-    if folder.exists():
-        shutil.rmtree(old, ignore_errors=True)
-        folder.rename(old)
-    try:
-        made = generate(recording, library, Options(title=scenario.title, stage=scenario.stage), progress)
-    except BaseException:
-        if old.exists() and not folder.exists():
-            old.rename(folder)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-    if made != folder:
-        raise GuideError(f"{made}: the demo guide was expected at {folder}")
-    return made
+    options = Options(title=scenario.title, stage=scenario.stage)
+    return generate(recording, library, options, progress, replace=True)  # a failure keeps the old guide

@@ -9,27 +9,25 @@ recordings shipped in the package (``vsop demo --live`` records the same into a 
 ``... --record-long tests/fixtures/recordings/long-session`` records the Chromium scenarios one after another
 in one 1920x1080 recording, the long recording of ``bench/generate.py``.
 
-The modules, from the bottom up: ``errors``, ``waiting``, ``processes``; ``xdo`` (X input); ``screen_text``
+The display, X input, waiting and ``vsop record`` in a subprocess come from ``generator.sample.xsession``
+(shared with the tests and the benchmarks). The modules, from the bottom up: ``errors``; ``screen_text``
 (OCR); ``websocket`` and ``devtools``; ``chromium_launch``, ``page_scripts`` and ``chromium``; ``mousepad``;
-``apps`` (the interface of both); ``perform``; ``recorder`` (``vsop record`` in a subprocess);
-``completeness``; ``long_session``; ``recording``; ``cli``.
+``apps`` (the interface of both); ``perform``; ``completeness`` (what a recording, finished or still being
+written, holds of its scenario); ``long_session``; ``recording``; ``cli``.
 """
 
 from generator.sample.driver.apps import AppSession, session
 from generator.sample.driver.chromium import Chromium
-from generator.sample.driver.chromium_launch import ACME, chromium_binary, page_url
-from generator.sample.driver.cli import cli, main
-from generator.sample.driver.completeness import presses, problems, typed, window_titles
+from generator.sample.driver.chromium_launch import ACME, page_url
+from generator.sample.driver.cli import main
+from generator.sample.driver.completeness import presses, problems, typed, wait_written, window_titles
 from generator.sample.driver.devtools import DevTools
 from generator.sample.driver.errors import DevToolsError, DriverError
 from generator.sample.driver.long_session import TOPBAR, session_scenario
 from generator.sample.driver.mousepad import Mousepad
 from generator.sample.driver.perform import perform
-from generator.sample.driver.recorder import RecorderRun
 from generator.sample.driver.recording import record_fixtures, record_scenario, record_session, store
 from generator.sample.driver.screen_text import TextLine, click_text, locate_text, read_lines
-from generator.sample.driver.waiting import wait_until
-from generator.sample.driver.xdo import Xdo
 
 __all__ = [
     "ACME",
@@ -40,11 +38,7 @@ __all__ = [
     "DevToolsError",
     "DriverError",
     "Mousepad",
-    "RecorderRun",
     "TextLine",
-    "Xdo",
-    "chromium_binary",
-    "cli",
     "click_text",
     "locate_text",
     "main",
@@ -60,6 +54,6 @@ __all__ = [
     "session_scenario",
     "store",
     "typed",
-    "wait_until",
+    "wait_written",
     "window_titles",
 ]

@@ -10,9 +10,8 @@ from typing import Protocol
 from generator.sample.driver.chromium import Chromium
 from generator.sample.driver.chromium_launch import HOME_PAGE
 from generator.sample.driver.mousepad import Mousepad
-from generator.sample.driver.xdo import Xdo
 from generator.sample.scenarios import Click, Scenario
-from generator.sample.xsession import VirtualDisplay
+from generator.sample.xsession import VirtualDisplay, Xdo
 
 
 class AppSession(Protocol):

@@ -11,10 +11,8 @@ from generator.sample.driver import page_scripts
 from generator.sample.driver.chromium_launch import CHROMIUM_WINDOW, launch, page_socket, page_url
 from generator.sample.driver.devtools import DevTools, retry
 from generator.sample.driver.errors import DriverError
-from generator.sample.driver.processes import end
-from generator.sample.driver.xdo import Xdo
 from generator.sample.scenarios import Click
-from generator.sample.xsession import VirtualDisplay
+from generator.sample.xsession import VirtualDisplay, Xdo, end
 
 
 class Chromium:

@@ -1,39 +1,20 @@
-"""Chromium found, started in app mode on an Acme CRM page, and its DevTools page target found."""
+"""Chromium (found and flagged by ``generator.export.browser``) started in app mode on an Acme CRM page, and
+its DevTools page target found."""
 
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import urllib.request
 from pathlib import Path
 
+from generator.export.browser import chromium_argv, find_chromium
 from generator.sample.driver.errors import DriverError
-from generator.sample.driver.waiting import wait_until
-from generator.sample.xsession import VirtualDisplay
+from generator.sample.xsession import VirtualDisplay, wait_until
 
 ACME = Path(__file__).parent.parent / "acme"
 HOME_PAGE = "home.html"
-CHROMIUM_FLAGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--password-store=basic",
-    "--disable-features=Translate",
-    "--test-type",  # no "unsupported command-line flag: --no-sandbox" bar over the page
-)
 CHROMIUM_WINDOW = (40, 30, 1200, 740)  # x, y, width, height: fits a 1280x800 screen with its frame
-
-
-def chromium_binary() -> str:
-    for name in ("/usr/bin/chromium", "chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    raise DriverError("chromium not found: install it (apt-get install chromium)")
 
 
 def page_url(page: str) -> str:
@@ -48,15 +29,9 @@ def launch(
 ) -> subprocess.Popen[bytes]:
     """Chromium with its own ``profile``, in ``window`` (x, y, width, height), showing ``page``."""
     x, y, width, height = window
-    argv = [
-        chromium_binary(),
-        *CHROMIUM_FLAGS,
-        f"--user-data-dir={profile}",
-        f"--window-position={x},{y}",
-        f"--window-size={width},{height}",
-        "--remote-debugging-port=0",
-        f"--app={page_url(page)}",
-    ]
+    place = (f"--window-position={x},{y}", f"--window-size={width},{height}")
+    binary = find_chromium("the sample driver")
+    argv = chromium_argv(binary, profile, *place, "--remote-debugging-port=0", f"--app={page_url(page)}")
     return subprocess.Popen(argv, env=display.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

@@ -1,10 +1,13 @@
-"""The command line of the driver: record the fixtures, or the long session (``python -m ...driver``)."""
+"""The command line of the driver: record the fixtures, or the long session (``python -m ...driver``).
+
+A developer's tool, not a ``vsop`` command: argparse, so that only the CLI layer (generator/cli/) needs click.
+"""
 
 from __future__ import annotations
 
+import argparse
+import sys
 from pathlib import Path
-
-import click
 
 from capture.errors import VsopError
 from generator.sample.driver.recording import record_fixtures, record_session
@@ -13,30 +16,41 @@ from generator.sample.scenarios import SCENARIOS, VARIANTS, by_id
 PROG = "python -m generator.sample.driver"
 
 
-@click.command()
-@click.option(
-    "--record-fixtures",
-    "target",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to store one recording per scenario in (e.g. generator/sample/recordings).",
-)
-@click.option(
-    "--record-long",
-    "long_target",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to store ONE 1920x1080 recording of all Chromium scenarios in, one after the other "
-    "(e.g. tests/fixtures/recordings/long-session).",
-)
-@click.option(
-    "--scenario",
-    "ids",
-    multiple=True,
-    help="Record only this scenario id (repeatable); also the variants of a changed app, e.g. new-lead-v2.",
-)
-def cli(target: Path | None, long_target: Path | None, ids: tuple[str, ...]) -> None:
-    """Perform the sample scenarios for real on a private X display and store their recordings."""
-    if target is None and long_target is None:
-        raise click.UsageError("give --record-fixtures DIR or --record-long DIR")
+def parser() -> argparse.ArgumentParser:
+    parse = argparse.ArgumentParser(
+        prog=PROG,
+        description="Perform the sample scenarios for real on a private X display and store their "
+        "recordings.",
+    )
+    parse.add_argument(
+        "--record-fixtures",
+        dest="target",
+        type=Path,
+        metavar="DIRECTORY",
+        help="Folder to store one recording per scenario in (e.g. generator/sample/recordings).",
+    )
+    parse.add_argument(
+        "--record-long",
+        dest="long_target",
+        type=Path,
+        metavar="DIRECTORY",
+        help="Folder to store ONE 1920x1080 recording of all Chromium scenarios in, one after the other "
+        "(e.g. tests/fixtures/recordings/long-session).",
+    )
+    parse.add_argument(
+        "--scenario",
+        dest="ids",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="Record only this scenario id (repeatable); also the variants of a changed app, "
+        "e.g. new-lead-v2.",
+    )
+    return parse
+
+
+def run(target: Path | None, long_target: Path | None, ids: list[str]) -> None:
+    """Record the fixtures into ``target`` and/or the long session into ``long_target``."""
     scenarios = [by_id(i, (*SCENARIOS, *VARIANTS)) for i in ids] if ids else list(SCENARIOS)
     if target is not None:
         record_fixtures(target, scenarios)
@@ -45,12 +59,17 @@ def cli(target: Path | None, long_target: Path | None, ids: tuple[str, ...]) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the driver's command line; returns the exit code: 2 for a usage error, 1 for a failed recording."""
+    parse = parser()
     try:
-        cli.main(args=argv, prog_name=PROG, standalone_mode=False)
+        args = parse.parse_args(argv)
+        if args.target is None and args.long_target is None:
+            parse.error("give --record-fixtures DIR or --record-long DIR")
+    except SystemExit as exc:  # --help (0) or a usage error (2), already printed by argparse
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        run(args.target, args.long_target, args.ids)
     except (VsopError, KeyError) as exc:
-        click.echo(f"vsop: error: {exc}", err=True)
+        print(f"vsop: error: {exc}", file=sys.stderr)
         return 1
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
     return 0

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from generator.sample.driver.errors import DevToolsError, DriverError
-from generator.sample.driver.waiting import wait_until
 from generator.sample.driver.websocket import WebSocket
+from generator.sample.xsession import SessionError, wait_until
 
 T = TypeVar("T")
 
@@ -54,5 +54,5 @@ def retry(condition: Callable[[], T | None], timeout: float, what: str) -> T:
 
     try:
         return wait_until(attempt, timeout, what)
-    except DriverError as exc:
+    except SessionError as exc:
         raise DriverError(f"{exc}{f' (last error: {last[0]})' if last else ''}") from None

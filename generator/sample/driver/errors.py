@@ -1,12 +1,14 @@
-"""The errors of the sample driver, in the one hierarchy of vsop (``capture.errors``)."""
+"""The errors of the sample driver, in the one hierarchy of vsop (``capture.errors``), below those of the X
+session it works on."""
 
 from __future__ import annotations
 
-from capture.errors import VsopError
+from generator.sample.xsession.errors import SessionError
 
 
-class DriverError(VsopError):
-    """A scenario could not be performed: a tool is missing, an element or a text was not found in time."""
+class DriverError(SessionError):
+    """A scenario could not be performed: a page, an element or a text was not found, or its recording is
+    incomplete."""
 
 
 class DevToolsError(DriverError):

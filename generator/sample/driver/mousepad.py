@@ -7,11 +7,8 @@ import tempfile
 from pathlib import Path
 
 from generator.sample.driver.errors import DriverError
-from generator.sample.driver.processes import end, require
-from generator.sample.driver.waiting import wait_until
-from generator.sample.driver.xdo import Xdo
 from generator.sample.scenarios import Click
-from generator.sample.xsession import VirtualDisplay
+from generator.sample.xsession import VirtualDisplay, Xdo, end, require, wait_until
 
 MOUSEPAD_WINDOW = (60, 40, 900, 600)
 # GSettings of the private mousepad: the file name alone in the title, no folder of this machine
@@ -33,7 +30,7 @@ class Mousepad:
     def start(self) -> Mousepad:
         self.folder.mkdir(parents=True)
         env = self._env()
-        argv = [require("mousepad", "mousepad"), "--disable-server"]
+        argv = [require("mousepad"), "--disable-server"]
         self.proc = subprocess.Popen(
             argv, cwd=self.folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )

@@ -6,9 +6,8 @@ import time
 
 from generator.sample.driver.apps import AppSession
 from generator.sample.driver.screen_text import click_text
-from generator.sample.driver.waiting import wait_until
 from generator.sample.scenarios import Click, ClickText, Input, Press, Scenario, Scroll, TypeText, WaitFor
-from generator.sample.xsession import VirtualDisplay
+from generator.sample.xsession import VirtualDisplay, wait_until
 
 PAUSE_S = 0.2  # between two actions, as a person would pause
 

@@ -7,18 +7,15 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import click
-
 from capture import load_recording
 from generator.sample.driver.apps import session, start_page
 from generator.sample.driver.chromium import Chromium
-from generator.sample.driver.completeness import problems
+from generator.sample.driver.completeness import problems, wait_written
 from generator.sample.driver.errors import DriverError
 from generator.sample.driver.long_session import SESSION_WINDOW, session_scenario
 from generator.sample.driver.perform import perform
-from generator.sample.driver.recorder import RecorderRun
 from generator.sample.scenarios import Scenario
-from generator.sample.xsession import VirtualDisplay
+from generator.sample.xsession import RecorderProcess, VirtualDisplay
 
 
 def record_scenario(
@@ -27,14 +24,10 @@ def record_scenario(
     """Record ``scenario`` performed for real on ``display`` into the new folder ``out_dir``; return it."""
     with session(scenario, display, chromium) as app:
         app.activate()
-        recorder = RecorderRun(display, out_dir, scenario)
-        try:
+        labels = ("--title", scenario.title, "--stage", scenario.stage)
+        with RecorderProcess(display, out_dir, *labels) as recorder:  # stopped after, killed on an error
             perform(scenario, app, display)
-            recorder.wait_written(scenario)
-        except BaseException:
-            recorder.kill()
-            raise
-        recorder.stop()
+            wait_written(recorder, scenario)
     return out_dir
 
 
@@ -46,7 +39,7 @@ def record_fixtures(
 ) -> None:
     """Record each scenario on a fresh virtual display and store it as ``target/<id>/`` (without .lock);
     ``stored`` is told of each one (default: its path is printed)."""
-    report = stored or (lambda scenario, path: click.echo(f"{scenario.id}: {path}"))
+    report = stored or (lambda scenario, path: print(f"{scenario.id}: {path}", flush=True))
     with VirtualDisplay(*size) as display, tempfile.TemporaryDirectory(prefix="vsop-fixtures-") as scratch:
         chromium: Chromium | None = None
         try:
@@ -81,7 +74,7 @@ def record_session(target: Path, scenarios: Sequence[Scenario], size: tuple[int,
         finally:
             chromium.close()
         keep(path, combined, target)
-    click.echo(f"{combined.id}: {target} ({len(combined.steps)} steps)")
+    print(f"{combined.id}: {target} ({len(combined.steps)} steps)", flush=True)
 
 
 def keep(recording: Path, scenario: Scenario, destination: Path) -> None:

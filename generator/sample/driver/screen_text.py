@@ -6,10 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from generator.sample.driver.processes import require
-from generator.sample.driver.waiting import wait_until
-from generator.sample.driver.xdo import Xdo
-from generator.sample.xsession import VirtualDisplay
+from generator.sample.xsession import VirtualDisplay, Xdo, require, wait_until
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -32,7 +29,7 @@ def read_lines(display: VirtualDisplay, region: Box) -> list[TextLine]:
     """The text lines tesseract reads in ``region`` (x, y, width, height) of the screen."""
     import pytesseract  # type: ignore[import-untyped]
 
-    require("tesseract", "tesseract-ocr")
+    require("tesseract")
     image = _grab(display, region)
     data = pytesseract.image_to_data(image, output_type=pytesseract.Output.DICT, config="--psm 11")
     return _lines(data, region[:2])

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from generator.errors import GuideError
 from generator.guide.model import Guide
-from generator.guide.store import GUIDE_FILE, load_guide
-from generator.library.layout import GUIDES_DIR
+from generator.guide.store import load_guide
+from generator.library.layout import Library
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,7 @@ def scan_library(library: Path) -> Scan:
     being written by ``vsop generate``, are not guides yet)."""
     entries: list[Entry] = []
     failures: list[Failure] = []
-    for path in sorted((library / GUIDES_DIR).glob(f"*/{GUIDE_FILE}")):
+    for path in Library(library).guide_files():
         if path.parent.name.startswith("."):
             continue
         try:

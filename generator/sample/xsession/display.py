@@ -1,4 +1,5 @@
-"""A private virtual X display (Xvfb + openbox) for tests, benchmarks and live demos.
+"""A private virtual X display (Xvfb + openbox) for tests, benchmarks and live demos, and the X tools it
+needs found on the PATH (or how to install them).
 
 With ``heads=2`` the display is Xephyr nested in Xvfb, with Xinerama heads side by side: a two-monitor
 desktop with no hardware.
@@ -15,7 +16,8 @@ from types import TracebackType
 
 from capture.errors import BackendUnavailableError
 
-APT_PACKAGE = {"Xvfb": "xvfb", "Xephyr": "xserver-xephyr", "openbox": "openbox", "xdotool": "xdotool"}
+# binary -> the Debian/Ubuntu package that provides it, where the names differ
+APT_PACKAGE = {"Xvfb": "xvfb", "Xephyr": "xserver-xephyr", "tesseract": "tesseract-ocr"}
 
 
 def require(binary: str) -> str:

@@ -1,13 +1,12 @@
-"""Real X input: every mouse move, click and key of a scenario goes through xdotool."""
+"""Real X input on a display: every mouse move, click and key goes through xdotool, as a person's would."""
 
 from __future__ import annotations
 
 import subprocess
 
-from generator.sample.driver.errors import DriverError
-from generator.sample.driver.processes import require
-from generator.sample.driver.waiting import wait_until
-from generator.sample.xsession import VirtualDisplay
+from generator.sample.xsession.display import VirtualDisplay, require
+from generator.sample.xsession.errors import SessionError
+from generator.sample.xsession.waiting import wait_until
 
 KEY_DELAY_MS = 60  # per typed key (xdotool waits half after the press, half after the release)
 RECORDER_HOTKEYS = ("ctrl+alt+s", "ctrl+alt+p", "ctrl+alt+c")
@@ -15,16 +14,17 @@ BUTTONS = {"left": 1, "middle": 2, "right": 3}
 
 
 class Xdo:
-    """xdotool on one display."""
+    """xdotool on one display: ``xdo("mousemove", x, y, "click", 1)`` runs any command chain; the methods
+    are the gestures of a hand (glide, click, type)."""
 
     def __init__(self, display: VirtualDisplay) -> None:
         self.env = display.env
-        self.binary = require("xdotool", "xdotool")
+        self.binary = require("xdotool")
 
     def __call__(self, *args: object, timeout: float = 30.0) -> str:
         done = self._run(args, timeout)
         if done.returncode != 0:
-            raise DriverError(f"xdotool {' '.join(map(str, args))} failed: {done.stderr.strip()}")
+            raise SessionError(f"xdotool {' '.join(map(str, args))} failed: {done.stderr.strip()}")
         return done.stdout.strip()
 
     def _run(self, args: tuple[object, ...], timeout: float) -> subprocess.CompletedProcess[str]:
@@ -52,8 +52,9 @@ class Xdo:
         self("type", "--delay", KEY_DELAY_MS, "--", text)
 
     def key(self, keys: str) -> None:
+        """Press ``keys``; never a hotkey of the recorder (send that with ``xdo("key", ...)`` on purpose)."""
         if keys.lower().replace(" ", "") in RECORDER_HOTKEYS:
-            raise DriverError(f"{keys} is a hotkey of the recorder itself; a scenario must not press it")
+            raise SessionError(f"{keys} is a hotkey of the recorder itself; a scenario must not press it")
         self("key", "--delay", KEY_DELAY_MS, keys)
 
     def wheel(self, direction: str, notches: int) -> None:
@@ -77,13 +78,17 @@ class Xdo:
 
     def window_of(self, pid: int, timeout: float = 60.0) -> str:
         """The first visible window of process ``pid``, once it is mapped."""
+        return self.find_window("--pid", pid, timeout=timeout)
 
-        def search() -> str | None:
+    def find_window(self, *search: object, timeout: float = 60.0) -> str:
+        """The first visible window that ``xdotool search`` finds with the options ``search``, once mapped."""
+
+        def attempt() -> str | None:
             # no --sync: a window destroyed during the search (BadWindow) fails one try, not the wait
-            done = self._run(("search", "--onlyvisible", "--pid", pid), timeout=10)
+            done = self._run(("search", "--onlyvisible", *search), timeout=10)
             return done.stdout.split()[0] if done.returncode == 0 and done.stdout.strip() else None
 
-        return wait_until(search, timeout, f"a window of process {pid}")
+        return wait_until(attempt, timeout, f"a window ({' '.join(map(str, search))})")
 
     def activate(self, window: str) -> None:
         self("windowactivate", "--sync", window)

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from generator.sample.driver.errors import DriverError
+from generator.sample.xsession.errors import SessionError
 
 T = TypeVar("T")
 
@@ -19,5 +19,5 @@ def wait_until(condition: Callable[[], T | None], timeout: float, what: str) -> 
         if value:
             return value
         if time.monotonic() > deadline:
-            raise DriverError(f"timed out after {timeout:.0f} s waiting for {what}")
+            raise SessionError(f"timed out after {timeout:.0f} s waiting for {what}")
         time.sleep(0.05)
