@@ -1,10 +1,13 @@
-"""Capture benchmark on a private Xvfb display: press-to-grab latency, recorder CPU, bytes per frame.
+"""Capture benchmark on a private Xvfb display: press-to-grab latency, recorder CPU, bytes per frame, and the
+accessibility queries.
 
-Runs mousepad on a 1920x1080 Xvfb + openbox desktop, records it with the real ``vsop record`` in a
-subprocess, and clicks N times (default 200) with xdotool at varied spots of the text, so the caret moves
-and frames differ. Latency of a press is ``frame.t - event.t`` from the recording: the time from the input
-callback's stamp to the end of the grab. The raw mss grab time is measured in the same run on the same
-display, as the yardstick of the latency target.
+Runs mousepad on a 1920x1080 Xvfb + openbox desktop with the accessibility bus (mousepad exposes its tree),
+records it with the real ``vsop record`` in a subprocess (which asks the tree for the element of every press),
+and clicks N times (default 200) with xdotool at varied spots of the text, so the caret moves and frames
+differ. Latency of a press is ``frame.t - event.t`` from the recording: the time from the input callback's
+stamp to the end of the grab. The raw mss grab time and the time of one accessibility query (the element
+under a click point, the focused element: what the recorder asks, with the same backend) are measured in the
+same run on the same display and application.
 
     python -m bench.capture [--clicks N] [--json PATH]
 
@@ -14,6 +17,7 @@ A benchmark, not a test: it exits 0 when a target is missed, and says which.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -29,6 +33,7 @@ from pathlib import Path
 import mss
 
 from capture import load_recording
+from capture.accessibility import AccessibilityError, open_accessibility
 from capture.format import FRAMES_DIR
 from capture.models import MouseButtonEvent
 from generator.sample.xsession import App, RecorderProcess, VirtualDisplay, Xdo, require, wait_until
@@ -42,6 +47,8 @@ CLICK_GAP_S = 0.05
 IDLE_S = 10.0
 SETTLE_S = 1.0
 RAW_GRABS = 100
+QUERIES = 100
+QUERY_TIMEOUT_S = 0.25  # the recorder's limit (capture.elements.QUERY_TIMEOUT_S)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +68,11 @@ class Results:
     cpu_idle_pct: float
     cpu_clicking_pct: float
     frame_bytes: tuple[int, ...]
+    with_element: int  # presses recorded with their element
+    accessibility: dict[str, object]  # meta.json's summary of the recorder's queries
+    element_at_ms: tuple[float, ...]
+    focused_ms: tuple[float, ...]
+    latency_plain_ms: tuple[float, ...]  # the same clicks recorded with --no-accessibility, same run
 
 
 # -- the desktop -------------------------------------------------------------------------------------------
@@ -79,7 +91,7 @@ def sample_text() -> str:
 def app_env(display: VirtualDisplay, home: Path) -> dict[str, str]:
     """mousepad's settings and caches go to the temporary folder, not to the user's."""
     dirs = {name: str(home / name.lower()) for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME")}
-    return {**display.env, **dirs, "NO_AT_BRIDGE": "1"}
+    return {**display.env, **dirs, "GSETTINGS_BACKEND": "memory"}
 
 
 @contextmanager
@@ -158,11 +170,47 @@ def raw_grab_ms(display: str, count: int) -> tuple[float, ...]:
     return tuple(times)
 
 
-def latencies_ms(rec: Path) -> tuple[int, tuple[float, ...]]:
-    """Number of presses and press-to-grab latency of each press with a frame."""
+def latencies_ms(rec: Path) -> tuple[int, tuple[float, ...], int]:
+    """Number of presses, press-to-grab latency of each press with a frame, presses with an element."""
     recording = load_recording(rec)
     presses = [e for e in recording.events if isinstance(e, MouseButtonEvent) and e.type == "mouse_press"]
-    return len(presses), tuple((e.frame.t - e.t) * 1000 for e in presses if e.frame is not None)
+    latency = tuple((e.frame.t - e.t) * 1000 for e in presses if e.frame is not None)
+    return len(presses), latency, sum(e.element is not None for e in presses)
+
+
+@contextmanager
+def on_display(display: VirtualDisplay) -> Iterator[None]:
+    """This process's environment pointed at the display and its buses, for the accessibility backend."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(display.env)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def query_ms(display: VirtualDisplay, points: list[tuple[int, int]]) -> tuple[tuple[float, ...], ...]:
+    """Times of the element under each point and of the focused element, with the recorder's backend."""
+    with on_display(display):
+        backend = open_accessibility()
+        try:
+            at = [
+                _timed(lambda p=p: backend.element_at(*p, pid=None, timeout=QUERY_TIMEOUT_S)) for p in points
+            ]
+            focused = [_timed(lambda: backend.focused(pid=None, timeout=QUERY_TIMEOUT_S)) for _ in points]
+        finally:
+            backend.close()
+    return tuple(at), tuple(focused)
+
+
+def _timed(query: Callable[[], object]) -> float:
+    """Milliseconds of one query; one that failed or ran out of time counts with the time it took."""
+    start = time.perf_counter()
+    with contextlib.suppress(AccessibilityError):
+        query()
+    return (time.perf_counter() - start) * 1000
 
 
 def frame_sizes(rec: Path) -> tuple[int, ...]:
@@ -178,13 +226,30 @@ def run(clicks: int, tmp: Path) -> Results:
     text_file.write_text(sample_text(), encoding="utf-8")
     with VirtualDisplay(WIDTH, HEIGHT) as display, mousepad(display, tmp, text_file) as xdo:
         raw = raw_grab_ms(display.name, RAW_GRABS)
+        points = click_points(clicks)
+        with RecorderProcess(display, tmp / "plain", "--no-accessibility") as recorder:
+            _click_and_wait(xdo, points, recorder)
         with RecorderProcess(display, rec) as recorder:  # stopped with SIGTERM after, killed on an error
             time.sleep(SETTLE_S)
             idle = cpu_percent(recorder.pid, lambda: time.sleep(IDLE_S))
-            points = click_points(clicks)
             clicking = cpu_percent(recorder.pid, lambda: _click_and_wait(xdo, points, recorder))
-    presses, latency = latencies_ms(rec)
-    return Results(clicks, presses, latency, raw, idle, clicking, frame_sizes(rec))
+        element_at, focused = query_ms(display, points[:QUERIES])
+    presses, latency, with_element = latencies_ms(rec)
+    summary = json.loads((rec / "meta.json").read_text()).get("accessibility") or {}
+    return Results(
+        clicks,
+        presses,
+        latency,
+        raw,
+        idle,
+        clicking,
+        frame_sizes(rec),
+        with_element,
+        summary,
+        element_at,
+        focused,
+        latencies_ms(tmp / "plain")[1],
+    )
 
 
 def _click_and_wait(xdo: Xdo, points: list[tuple[int, int]], recorder: RecorderProcess) -> None:
@@ -202,12 +267,18 @@ def summary(r: Results) -> dict[str, float]:
         "latency_p95_ms": percentile(r.latency_ms, 95),
         "latency_max_ms": max(r.latency_ms),
         "latency_p95_limit_ms": 2 * raw95 + 10,
+        "latency_plain_p50_ms": percentile(r.latency_plain_ms, 50),
+        "latency_plain_p95_ms": percentile(r.latency_plain_ms, 95),
         "raw_grab_p50_ms": percentile(r.raw_grab_ms, 50),
         "raw_grab_p95_ms": raw95,
         "cpu_idle_pct": r.cpu_idle_pct,
         "cpu_clicking_pct": r.cpu_clicking_pct,
         "stored_frames": len(r.frame_bytes),
         "mean_frame_bytes": statistics.fmean(r.frame_bytes) if r.frame_bytes else 0.0,
+        "element_at_p50_ms": percentile(r.element_at_ms, 50),
+        "element_at_p95_ms": percentile(r.element_at_ms, 95),
+        "focused_p50_ms": percentile(r.focused_ms, 50),
+        "focused_p95_ms": percentile(r.focused_ms, 95),
     }
 
 
@@ -218,13 +289,25 @@ def rows(r: Results, m: dict[str, float]) -> list[Row]:
         Row("press-to-grab latency p95", f"{m['latency_p95_ms']:.1f} ms",
             f"<= 2 x raw p95 + 10 ms = {limit:.1f} ms", m["latency_p95_ms"] <= limit),
         Row("press-to-grab latency max", f"{m['latency_max_ms']:.1f} ms", "", None),
+        Row("press-to-grab latency p50/p95, same clicks with --no-accessibility",
+            f"{m['latency_plain_p50_ms']:.1f} / {m['latency_plain_p95_ms']:.1f} ms", "", None),
         Row("raw mss grab p50/p95", f"{m['raw_grab_p50_ms']:.1f} / {m['raw_grab_p95_ms']:.1f} ms", "", None),
         Row("recorder CPU, idle", f"{r.cpu_idle_pct:.2f} % of one core", "< 2 %", r.cpu_idle_pct < 2.0),
         Row("recorder CPU, clicking", f"{r.cpu_clicking_pct:.1f} % of one core", "", None),
         Row("presses recorded / with a frame", f"{r.presses} / {len(r.latency_ms)} of {r.clicks}", "", None),
         Row("stored frames", f"{len(r.frame_bytes)}", "", None),
         Row("mean bytes per stored frame", f"{m['mean_frame_bytes']:,.0f} B", "", None),
+        Row("accessibility query p50/p95: element under the pointer",
+            f"{m['element_at_p50_ms']:.1f} / {m['element_at_p95_ms']:.1f} ms", "", None),
+        Row("accessibility query p50/p95: focused element",
+            f"{m['focused_p50_ms']:.1f} / {m['focused_p95_ms']:.1f} ms", "", None),
+        Row("presses with their element", f"{r.with_element} of {r.presses}", "", None),
+        Row("recorder's queries / failed / timed out", _counts(r.accessibility), "", None),
     ]  # fmt: skip
+
+
+def _counts(summary: dict[str, object]) -> str:
+    return " / ".join(str(summary.get(k, "-")) for k in ("queries", "failed", "timeouts"))
 
 
 def markdown(table: list[Row]) -> str:

@@ -27,3 +27,8 @@ class BackendUnavailableError(VsopError):
     """A platform backend (display, screen grabber, window query) cannot be used here."""
 
     exit_code = 4
+
+
+class AccessibilityError(VsopError):
+    """A query of the platform's accessibility API failed (the application or the accessibility bus answered
+    with an error, or the connection broke). The recorder counts it; the event goes without its element."""

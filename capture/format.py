@@ -11,6 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from capture.models import (
+    Accessibility,
+    Element,
     CaptureEvent,
     Event,
     FrameRef,
@@ -34,6 +36,17 @@ FRAMES_DIR = "frames"
 LOCK_FILE = ".lock"
 
 
+# Optional fields added after format 1 was first written: left out while None, so that a recording without
+# them is byte for byte what an earlier vsop wrote (the frame of a key event, the element of an input, the
+# accessibility summary of meta.json).
+_OMITTED_WHEN_NONE = {
+    "MouseButtonEvent": frozenset({"element"}),
+    "CaptureEvent": frozenset({"element"}),
+    "KeyEvent": frozenset({"element", "frame"}),
+    "Meta": frozenset({"accessibility"}),
+}
+
+
 class FormatViolation(ValueError):
     """A JSON object does not have the shape the format documents."""
 
@@ -43,7 +56,11 @@ def to_json(obj: Any) -> Any:
     if isinstance(obj, Rect):
         return [obj.left, obj.top, obj.width, obj.height]
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_json(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        return {
+            f.name: to_json(getattr(obj, f.name))
+            for f in dataclasses.fields(obj)
+            if not (f.name in _OMITTED_WHEN_NONE.get(type(obj).__name__, ()) and getattr(obj, f.name) is None)
+        }
     if isinstance(obj, (list, tuple)):
         return [to_json(v) for v in obj]
     return obj
@@ -99,6 +116,56 @@ def _frame(value: Any) -> FrameRef | None:
     return FrameRef(file=name, monitor=_get(value, "monitor", int), t=_num(value, "t"))
 
 
+def _strings(d: dict[str, Any], key: str) -> tuple[str, ...]:
+    values = _get(d, key, list, optional=True) or []
+    if not all(isinstance(v, str) for v in values):
+        raise FormatViolation(f"field {key!r} must be a list of strings, found {values!r}")
+    return tuple(values)
+
+
+def _ancestors(value: Any) -> tuple[tuple[str, str], ...]:
+    pairs = value or []
+    if not isinstance(pairs, list) or not all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(s, str) for s in p) for p in pairs
+    ):
+        raise FormatViolation(f"field 'path' must be a list of [role, name] pairs, found {value!r}")
+    return tuple((role, name) for role, name in pairs)
+
+
+def _element(value: Any) -> Element | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise FormatViolation(f"field 'element' must be an object or null, found {value!r}")
+    return Element(
+        name=_get(value, "name", str, optional=True),
+        role=_get(value, "role", str),
+        states=_strings(value, "states"),
+        bounds=_rect(value.get("bounds")),
+        description=_get(value, "description", str, optional=True),
+        label=_get(value, "label", str, optional=True),
+        value=_get(value, "value", str, optional=True),
+        placeholder=_get(value, "placeholder", str, optional=True),
+        path=_ancestors(value.get("path")),
+        app=_get(value, "app", str, optional=True),
+        source=_get(value, "source", str, optional=True) or "atspi",
+    )
+
+
+def _accessibility(value: Any) -> Accessibility | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise FormatViolation(f"field 'accessibility' must be an object or null, found {value!r}")
+    return Accessibility(
+        backend=_get(value, "backend", str),
+        queries=_get(value, "queries", int, optional=True) or 0,
+        failed=_get(value, "failed", int, optional=True) or 0,
+        timeouts=_get(value, "timeouts", int, optional=True) or 0,
+        silent_apps=_strings(value, "silent_apps"),
+    )
+
+
 def _mouse(d: dict[str, Any]) -> MouseButtonEvent:
     return MouseButtonEvent(
         type=d["type"],
@@ -108,6 +175,7 @@ def _mouse(d: dict[str, Any]) -> MouseButtonEvent:
         button=_get(d, "button", str),
         window=_window(d.get("window")),
         frame=_frame(d.get("frame")),
+        element=_element(d.get("element")),
     )
 
 
@@ -123,6 +191,8 @@ def _key(d: dict[str, Any]) -> KeyEvent:
         mods=tuple(mods),
         masked=bool(_get(d, "masked", bool, optional=True)),
         window=_window(d.get("window")),
+        element=_element(d.get("element")),
+        frame=_frame(d.get("frame")),
     )
 
 
@@ -147,6 +217,7 @@ _DECODERS: dict[str, Callable[[dict[str, Any]], Event]] = {
         y=_get(d, "y", int),
         window=_window(d.get("window")),
         frame=_frame(d.get("frame")),
+        element=_element(d.get("element")),
     ),
     "pause": lambda d: StateEvent(type="pause", t=_num(d, "t")),
     "resume": lambda d: StateEvent(type="resume", t=_num(d, "t")),
@@ -177,6 +248,7 @@ def meta_from_json(d: Any) -> Meta:
         platform=_get(d, "platform", str),
         vsop_version=_get(d, "vsop_version", str),
         no_text=bool(_get(d, "no_text", bool, optional=True)),
+        accessibility=_accessibility(d.get("accessibility")),
     )
 
 

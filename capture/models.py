@@ -45,6 +45,50 @@ class FrameRef:
     t: float
 
 
+SECRET_STATES = frozenset({"password", "protected"})
+SECRET_ROLES = frozenset({"password text"})
+
+
+@dataclass(frozen=True, slots=True)
+class Element:
+    """The accessible element an input acted on, as the platform's accessibility API described it.
+
+    ``role`` is an AT-SPI-style role name ("push button", "entry", "password text", "combo box"...), whatever
+    the platform; ``bounds`` are virtual-screen pixels like the events' x/y; ``path`` is the ancestors as
+    (role, name) from the application down, without the element itself. ``value`` is never read for a secret
+    element.
+    """
+
+    name: str | None
+    role: str
+    states: tuple[str, ...] = ()
+    bounds: Rect | None = None
+    description: str | None = None
+    label: str | None = None
+    value: str | None = None
+    placeholder: str | None = None
+    path: tuple[tuple[str, str], ...] = ()
+    app: str | None = None
+    source: str = "atspi"
+
+    @property
+    def secret(self) -> bool:
+        """A password or otherwise protected field: what is typed into it is never written."""
+        return self.role in SECRET_ROLES or not SECRET_STATES.isdisjoint(self.states)
+
+
+@dataclass(frozen=True, slots=True)
+class Accessibility:
+    """How the accessibility queries of a recording went: the backend, how many were asked, failed or timed
+    out, and the applications that exposed nothing (their steps are named by OCR)."""
+
+    backend: str
+    queries: int = 0
+    failed: int = 0
+    timeouts: int = 0
+    silent_apps: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class MouseButtonEvent:
     type: Literal["mouse_press", "mouse_release"]
@@ -54,6 +98,7 @@ class MouseButtonEvent:
     button: str
     window: WindowInfo | None = None
     frame: FrameRef | None = None
+    element: Element | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +136,8 @@ class KeyEvent:
     mods: tuple[str, ...] = ()
     masked: bool = False
     window: WindowInfo | None = None
+    element: Element | None = None  # the focused element, at the first key of a typing run or a shortcut
+    frame: FrameRef | None = None  # grabbed for a keyboard-only step
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +158,7 @@ class CaptureEvent:
     y: int
     window: WindowInfo | None = None
     frame: FrameRef | None = None
+    element: Element | None = None
     type: Literal["capture"] = "capture"
 
 
@@ -154,6 +202,7 @@ class Meta:
     platform: str
     vsop_version: str
     no_text: bool = False
+    accessibility: Accessibility | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,22 +1,29 @@
-"""The recorder: pynput listeners stamp and enqueue; one worker grabs frames and writes events; one encoder
-turns grabs into PNG files. Nothing slow ever runs on an input thread."""
+"""The recorder: pynput listeners stamp and enqueue; one worker grabs frames and makes events; the elements
+writer asks the accessibility backend what each press or key step acted on (after its frame is grabbed) and
+writes the events in order; one encoder turns grabs into PNG files. Nothing slow ever runs on an input thread,
+and no application's accessibility answer ever holds up a grab."""
 
 from __future__ import annotations
 
 import platform
 import queue
+import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from capture.elements import Asked, Elements, Query
 from capture.errors import BackendUnavailableError
 from capture.exclusion import Exclusion
 from capture.format import FORMAT_VERSION
 from capture.keys import COMMAND_MODIFIERS, Hotkeys, KeyId, ordered
+from capture.keysteps import KeySteps
 from capture.models import (
+    Accessibility,
     CaptureEvent,
     Event,
     FrameRef,
@@ -25,6 +32,7 @@ from capture.models import (
     MouseButtonEvent,
     MoveEvent,
     NoteEvent,
+    Rect,
     ScrollEvent,
     StateEvent,
     WindowEvent,
@@ -33,6 +41,9 @@ from capture.models import (
 from capture.screen import Grab, Screen
 from capture.window import WindowBackend, open_backend
 from capture.writer import RecordingWriter
+
+if TYPE_CHECKING:
+    from capture.accessibility import AccessibilityBackend
 
 DRAG_STEP_PX = 8  # record the pointer path of a held button in steps of this many pixels
 WINDOW_POLL_S = 0.5
@@ -49,15 +60,29 @@ class RecorderOptions:
     exclusion: Exclusion | None = None  # vsop's own windows (the tray): input on them is not recorded
 
 
+def say_on_stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def _now_iso() -> str:
     return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
 class Recorder:
-    """``start()`` returns once the listeners are live; ``wait()`` until a stop; ``close()`` finalizes."""
+    """``start()`` returns once the listeners are live; ``wait()`` until a stop; ``close()`` finalizes.
 
-    def __init__(self, options: RecorderOptions) -> None:
+    ``accessibility``: the backend asked what each input acted on (None: nothing is asked), closed by the
+    recorder. ``say``: where a notice for the person goes (an application that exposes no accessibility
+    tree)."""
+
+    def __init__(
+        self,
+        options: RecorderOptions,
+        accessibility: AccessibilityBackend | None = None,
+        say: Callable[[str], None] = say_on_stderr,
+    ) -> None:
         self.options = options
+        self.elements = Elements(accessibility, self._append, no_text=options.no_text, say=say)
         self._inbox: queue.SimpleQueue[tuple[Any, ...] | None] = queue.SimpleQueue()
         self._frames: queue.SimpleQueue[tuple[str, Grab] | None] = queue.SimpleQueue()
         self._stopped = threading.Event()
@@ -85,6 +110,7 @@ class Recorder:
             platform=platform.platform(),
             vsop_version=_version(),
             no_text=self.options.no_text,
+            accessibility=Accessibility(self.elements.backend.name) if self.elements.backend else None,
         )
         writer = RecordingWriter(self.options.out, meta, self.options.png_level)
         writer.open()
@@ -92,6 +118,7 @@ class Recorder:
         self._t0 = time.monotonic()
         try:
             self._spawn(self._process, "vsop-worker")
+            self._spawn(self.elements.run, "vsop-elements")
             self._spawn(self._encode, "vsop-encoder")
             self._start_listeners()
         except BaseException:
@@ -122,11 +149,20 @@ class Recorder:
         for listener in self._listeners:
             listener.stop()
         self._listeners = []
-        for thread, inbox in zip(self._threads, (self._inbox, self._frames), strict=False):
-            inbox.put(None)  # the worker drains the inbox (and queues frames) before the encoder stops
+        # the worker drains the inbox (queueing events and frames), then the elements writer writes the
+        # events, then the encoder the frames
+        ends: tuple[Callable[[], None], ...] = (
+            lambda: self._inbox.put(None),
+            self.elements.finish,
+            lambda: self._frames.put(None),
+        )
+        for thread, end in zip(self._threads, ends, strict=False):
+            end()
             thread.join()
         self._threads = []
+        self.elements.close()
         if self.writer is not None:
+            self.writer.meta = replace(self.writer.meta, accessibility=self.elements.summary())
             self.writer.close(_now_iso())
             self.writer = None
         errors, self._errors = self._errors, []
@@ -197,6 +233,10 @@ class Recorder:
         finally:
             worker.close()
 
+    def _append(self, event: Event) -> None:
+        assert self.writer is not None
+        self.writer.append(event)
+
     def _encode(self) -> None:
         assert self.writer is not None
         while (item := self._frames.get()) is not None:
@@ -211,6 +251,8 @@ class _Worker:
         self.rec = recorder
         assert recorder.writer is not None
         self.writer = recorder.writer
+        self.elements = recorder.elements
+        self.steps = KeySteps()
         self.screen = Screen()
         self.windows: WindowBackend = open_backend()
         self.held: dict[str, str] = {}  # pynput key name -> modifier
@@ -219,6 +261,7 @@ class _Worker:
         self.excluded_buttons: set[str] = set()  # pressed on vsop's own windows: release and drag ignored
         self.last_grab: dict[int, tuple[bytearray, str]] = {}
         self.last_window: tuple[str | None, str | None] | None = None
+        self.active_rect: Rect | None = None  # where the keyboard's frames are grabbed
         self.last_move: tuple[int, int] | None = None
         self._pointer: Any = None
 
@@ -238,7 +281,15 @@ class _Worker:
         return round(stamp - self.rec._t0, 4)
 
     def emit(self, event: Event) -> None:
-        self.writer.append(event)
+        self.elements.put(event)
+
+    def ask(self, event: Asked, point: tuple[int, int] | None, window: WindowInfo | None) -> None:
+        """Emit ``event`` with the element under ``point`` (None: the focused one) once it is known."""
+        if not self.elements.asking:
+            self.emit(event)
+            return
+        pid = self.windows.pid_at(*point) if point is not None else self.windows.active_pid()
+        self.elements.ask(event, Query(point, window, pid))
 
     def handle(self, item: tuple[Any, ...]) -> None:
         stamp, kind, *args = item
@@ -255,8 +306,11 @@ class _Worker:
             x, y = self.screen.input_point(x, y)
             frame = self.grab(x, y)
             window = self.window_at(x, y)
-            self.emit(MouseButtonEvent("mouse_press", self.t(stamp), x, y, button, window, frame))
+            self.ask(
+                MouseButtonEvent("mouse_press", self.t(stamp), x, y, button, window, frame), (x, y), window
+            )
             self.last_move = (x, y)
+            self.steps.interrupt(click=True)
         elif kind == "release":
             x, y, button = args
             x, y = self.screen.input_point(x, y)
@@ -267,6 +321,7 @@ class _Worker:
             x, y, dx, dy = args
             x, y = self.screen.input_point(x, y)
             self.emit(ScrollEvent(self.t(stamp), x, y, dx, dy, self.active_window()))
+            self.steps.interrupt()
 
     def on_own_window(self, stamp: float, kind: str, args: list[Any]) -> bool:
         """Input on vsop's own windows (the tray) is not recorded; neither is the release or the drag of a
@@ -318,9 +373,24 @@ class _Worker:
         masked = bool(self.rec.options.no_text and char and not (mods & COMMAND_MODIFIERS))
         if masked:
             char = None
-        window = self.active_window() if pressed else None
         own = {key.modifier} if key.modifier else set()
-        self.emit(KeyEvent(kind, self.t(stamp), key.name, char, ordered(mods - own), masked, window))  # type: ignore[arg-type]
+        event = KeyEvent(kind, self.t(stamp), key.name, char, ordered(mods - own), masked)  # type: ignore[arg-type]
+        if not pressed:
+            self.emit(event)
+            return
+        window = self.active_window()  # first: a window that just opened begins a new typing run
+        step = self.steps.press(key, char, mods, masked)
+        frame = self.grab(*self.keyboard_point()) if step.frame else None
+        event = replace(event, window=window, frame=frame)
+        if step.element:
+            self.ask(event, None, window)
+        else:
+            self.emit(event)
+
+    def keyboard_point(self) -> tuple[int, int]:
+        """A point of the monitor that shows what the keyboard acts on: the active window's middle."""
+        rect = self.active_rect
+        return (rect.left + rect.width // 2, rect.top + rect.height // 2) if rect else self.pointer()
 
     def control(self, stamp: float, action: str) -> None:
         if action == "stop":
@@ -328,12 +398,15 @@ class _Worker:
         elif action == "pause":
             self.paused = not self.paused
             self.emit(StateEvent("pause" if self.paused else "resume", self.t(stamp)))
+            self.steps.interrupt()
             if not self.paused:
                 self.poll_window()
         elif action == "capture" and not self.paused:
             x, y = self.pointer()
             frame = self.grab(x, y)
-            self.emit(CaptureEvent(self.t(stamp), x, y, self.window_at(x, y), frame))
+            window = self.window_at(x, y)
+            self.ask(CaptureEvent(self.t(stamp), x, y, window, frame), (x, y), window)
+            self.steps.interrupt()
 
     def grab(self, x: int, y: int) -> FrameRef:
         """Grab the monitor under (x, y) now; the encoder writes it, unless it equals the last frame."""
@@ -372,10 +445,18 @@ class _Worker:
     def note_window(self, window: WindowInfo | None) -> None:
         if self.exclusion is not None and self.exclusion.typing(time.monotonic()):
             return  # the active window is vsop's own (a dialog of the tray)
+        self.active_rect = window.rect if window is not None else None
         key = (window.title, window.app) if window else (None, None)
         if key != self.last_window:
+            if self.last_window is not None and not _same_window(self.last_window, key):
+                self.steps.window_changed()
             self.last_window = key
             self.emit(WindowEvent(self.t(time.monotonic()), window))
+
+
+def _same_window(a: tuple[str | None, str | None], b: tuple[str | None, str | None]) -> bool:
+    """The same window, even when its title marks unsaved changes (``*notes.txt``), as the generator says."""
+    return a[1] == b[1] and (a[0] or "").lstrip("*● ") == (b[0] or "").lstrip("*● ")
 
 
 def _key_id(key: Any) -> KeyId:

@@ -5,11 +5,14 @@
 # Installs only from apt and PyPI.
 set -euo pipefail
 
-RUNTIME_APT=(tesseract-ocr)
+# at-spi2-core: the accessibility bus (at-spi-bus-launcher) that names the elements a step acts on
+RUNTIME_APT=(tesseract-ocr at-spi2-core)
 # What Qt's xcb platform plugin (the tray, PySide6) loads, named so a minimal machine has it too.
 QT_APT=(libegl1 libgl1 libfontconfig1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4
     libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1)
-TEST_APT=(xvfb xserver-xephyr xdotool openbox x11-utils tesseract-ocr mousepad fonts-dejavu-core trayer git "${QT_APT[@]}")
+# dbus (dbus-daemon) and at-spi2-core: the test display's own session bus and accessibility bus
+TEST_APT=(xvfb xserver-xephyr xdotool openbox x11-utils tesseract-ocr mousepad zenity fonts-dejavu-core trayer git
+    dbus at-spi2-core "${QT_APT[@]}")
 # Debian ships "chromium"; Ubuntu ships a "chromium-browser" deb that installs a snap.
 BROWSERS=(chromium chromium-browser)
 

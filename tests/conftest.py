@@ -73,7 +73,10 @@ def mousepad(display: VirtualDisplay, tmp_path: Path) -> Iterator[App]:
     need("mousepad")
     text = tmp_path / "notes.txt"
     text.write_text("".join(f"Line {i}: the quick brown fox jumps over the lazy dog\n" for i in range(40)))
-    app = App(display, ["mousepad", "--disable-server", str(text)], ["--class", "mousepad"])
+    # its settings in memory: with the display's session bus, dconf would keep them (and a "restore the
+    # previous session?" prompt after a test ends it) in the real home
+    env = {**display.env, "GSETTINGS_BACKEND": "memory", "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    app = App(display, ["mousepad", "--disable-server", str(text)], ["--class", "mousepad"], env=env)
     yield app
     app.close()
 
@@ -96,7 +99,9 @@ def chromium_page(display: VirtualDisplay, tmp_path: Path) -> Iterator[Callable[
 
     def open_page(page: Path, title: str) -> App:
         place = ("--window-position=100,100", "--window-size=900,600")
-        argv = chromium_argv(chromium_binary(), tmp_path / "chromium", *place, f"--app={page.as_uri()}")
+        argv = chromium_argv(
+            chromium_binary(), tmp_path / "chromium", *place, f"--app={page.as_uri()}", accessible=True
+        )
         app = App(display, argv, ["--name", title])
         opened.append(app)
         return app

@@ -88,7 +88,14 @@ def test_event_type_and_its_fields_are_in_the_recording_format(kind: str) -> Non
             )
 
 
-RECORDING_RECORDS = (recording.Meta, recording.Monitor, recording.WindowInfo, recording.FrameRef)
+RECORDING_RECORDS = (
+    recording.Meta,
+    recording.Monitor,
+    recording.WindowInfo,
+    recording.FrameRef,
+    recording.Element,
+    recording.Accessibility,
+)
 
 
 @pytest.mark.parametrize(

@@ -116,8 +116,8 @@ class Tray:
         self.xdo.click()
 
     def dialog(self, title: str) -> str:
-        window = self.xdo("search", "--sync", "--onlyvisible", "--name", title, timeout=20).split()[0]
-        self.xdo("windowactivate", "--sync", window)
+        window = self.xdo.find_window("--name", title, timeout=20)
+        self.xdo.activate(window)
         return window
 
     def recording(self) -> Path:

@@ -14,6 +14,12 @@ class WindowBackend(Protocol):
     def window_at(self, x: int, y: int) -> WindowInfo | None:
         """The top-level window under the point: the one a click there goes to."""
 
+    def pid_at(self, x: int, y: int) -> int | None:
+        """The process id of the top-level window under the point (the accessibility query's application)."""
+
+    def active_pid(self) -> int | None:
+        """The process id of the active window."""
+
     def caps_lock(self) -> bool:
         """True when Caps Lock is on and the input listener's characters do not show it yet (X11)."""
 

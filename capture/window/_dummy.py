@@ -10,6 +10,12 @@ class Backend:
     def window_at(self, x: int, y: int) -> WindowInfo | None:
         return None
 
+    def pid_at(self, x: int, y: int) -> int | None:
+        return None
+
+    def active_pid(self) -> int | None:
+        return None
+
     def caps_lock(self) -> bool:
         return False
 

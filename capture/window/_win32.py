@@ -24,6 +24,19 @@ class Backend:
         hwnd = self._user32.WindowFromPoint(wintypes.POINT(x, y))
         return self._info(self._user32.GetAncestor(hwnd, GA_ROOT) if hwnd else None)
 
+    def pid_at(self, x: int, y: int) -> int | None:
+        hwnd = self._user32.WindowFromPoint(wintypes.POINT(x, y))
+        return self._pid(self._user32.GetAncestor(hwnd, GA_ROOT)) if hwnd else None
+
+    def active_pid(self) -> int | None:
+        hwnd = self._user32.GetForegroundWindow()
+        return self._pid(hwnd) if hwnd else None
+
+    def _pid(self, hwnd: int) -> int | None:
+        pid = wintypes.DWORD()
+        self._user32.GetWindowThreadProcessId(hwnd, ctypes.byref(pid))
+        return int(pid.value) or None
+
     def _info(self, hwnd: int | None) -> WindowInfo | None:
         if not hwnd:
             return None

@@ -25,24 +25,51 @@ class Backend:
             atom("UTF8_STRING"),
         )
         self._wm_state = atom("WM_STATE")
+        self._wm_pid = atom("_NET_WM_PID")
         self._gone = (error.BadWindow, error.BadDrawable, error.BadValue)
 
     def active_window(self) -> WindowInfo | None:
         try:
-            prop = self._root.get_full_property(self._active, self._Xatom.WINDOW)
-            if prop is None or not prop.value or not prop.value[0]:
-                return None
-            return self._info(self._d.create_resource_object("window", int(prop.value[0])))
+            win = self._active_client()
+            return self._info(win) if win is not None else None
         except self._gone:
             return None  # the window closed between two requests
 
     def window_at(self, x: int, y: int) -> WindowInfo | None:
         try:
-            child = self._root.translate_coords(self._root, x, y).child
-            client = self._client(child) if child else None
+            client = self._client_at(x, y)
             return self._info(client) if client is not None else None
         except self._gone:
             return None
+
+    def pid_at(self, x: int, y: int) -> int | None:
+        try:
+            client = self._client_at(x, y)
+            return self._pid(client) if client is not None else None
+        except self._gone:
+            return None
+
+    def active_pid(self) -> int | None:
+        try:
+            win = self._active_client()
+            return self._pid(win) if win is not None else None
+        except self._gone:
+            return None
+
+    def _active_client(self) -> Any:
+        prop = self._root.get_full_property(self._active, self._Xatom.WINDOW)
+        if prop is None or not prop.value or not prop.value[0]:
+            return None
+        return self._d.create_resource_object("window", int(prop.value[0]))
+
+    def _client_at(self, x: int, y: int) -> Any:
+        child = self._root.translate_coords(self._root, x, y).child
+        return self._client(child) if child else None
+
+    def _pid(self, win: Any) -> int | None:
+        """``_NET_WM_PID``: set by nearly every toolkit (GTK, Qt, Chromium), not by bare X clients."""
+        prop = win.get_full_property(self._wm_pid, self._Xatom.CARDINAL)
+        return int(prop.value[0]) if prop is not None and len(prop.value) else None
 
     def _client(self, win: Any, depth: int = 0) -> Any:
         """The application window inside a window manager's frame: the one with WM_STATE."""

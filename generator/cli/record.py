@@ -29,6 +29,11 @@ DEMO_HOST = "127.0.0.1"
     "--capture-key", default="ctrl+alt+c", show_default=True, help="Hotkey that records a screenshot step."
 )
 @click.option("--no-text", is_flag=True, help="Record key names but never the characters typed.")
+@click.option(
+    "--no-accessibility",
+    is_flag=True,
+    help="Do not ask the accessibility tree what each input acted on (OCR names every step).",
+)
 def record_command(
     out: Path | None,
     title: str | None,
@@ -37,6 +42,7 @@ def record_command(
     pause_key: str,
     capture_key: str,
     no_text: bool,
+    no_accessibility: bool,
 ) -> None:
     """Record screenshots and input events until stopped (Ctrl+C, SIGTERM or the stop hotkey).
 
@@ -52,7 +58,9 @@ def record_command(
         )
 
     path = record_until_stopped(
-        RecorderOptions(out or default_out(title), title, stage, hotkeys, no_text), started
+        RecorderOptions(out or default_out(title), title, stage, hotkeys, no_text),
+        started,
+        accessibility=not no_accessibility,
     )
     click.echo(f"Saved {path}", err=True)
 

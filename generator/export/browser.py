@@ -24,6 +24,7 @@ FLAGS = (
     "--disable-features=Translate",
     "--password-store=basic",  # no keyring prompt on a desktop without one
 )
+ACCESSIBLE = "--force-renderer-accessibility"  # expose the page's tree over AT-SPI / UI Automation
 
 
 def find_chromium(needed_for: str = "vsop", instead: str = "") -> str:
@@ -39,8 +40,13 @@ def find_chromium(needed_for: str = "vsop", instead: str = "") -> str:
     )
 
 
-def chromium_argv(binary: str, profile: Path, *extra: str, headless: bool = False) -> list[str]:
+def chromium_argv(
+    binary: str, profile: Path, *extra: str, headless: bool = False, accessible: bool = False
+) -> list[str]:
     """The command line of a Chromium with its own ``profile`` folder (so it shares nothing with a person's
-    browser): ``FLAGS``, then ``extra`` (a window's place, the page to open, what to print)."""
+    browser): ``FLAGS``, then ``extra`` (a window's place, the page to open, what to print). ``accessible``:
+    for a Chromium that is recorded, its accessibility tree on from the start (Chromium reads the
+    accessibility bus's enabled status only when it starts)."""
     mode = ["--headless"] if headless else []
-    return [binary, *mode, *FLAGS, f"--user-data-dir={profile}", *extra]
+    tree = [ACCESSIBLE] if accessible else []
+    return [binary, *mode, *FLAGS, *tree, f"--user-data-dir={profile}", *extra]

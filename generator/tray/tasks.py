@@ -11,7 +11,7 @@ from pathlib import Path
 from capture.exclusion import Exclusion
 from capture.keys import Hotkeys
 from capture.recorder import Recorder, RecorderOptions
-from capture.session import default_out
+from capture.session import default_out, new_recorder
 from generator.errors import GuideError
 from generator.library.layout import CACHE_DIR, GUIDES_DIR
 from generator.tray.jobs import Progress
@@ -47,9 +47,16 @@ def recording_folder(library: Path, title: str) -> Path:
 
 
 def start_recording(library: Path, request: Request, exclusion: Exclusion, hotkeys: Hotkeys) -> Recorder:
-    """A recorder listening into a new recording folder of the library; input on the tray is excluded."""
+    """A recorder listening into a new recording folder of the library; input on the tray is excluded. It asks
+    the accessibility tree what each input acted on; its notices (an application that exposes nothing) go to
+    the tray's log."""
     out = recording_folder(library, request.title)
-    recorder = Recorder(RecorderOptions(out, request.title, request.stage, hotkeys, exclusion=exclusion))
+    options = RecorderOptions(out, request.title, request.stage, hotkeys, exclusion=exclusion)
+
+    def say(message: str) -> None:
+        log(library, message)
+
+    recorder = new_recorder(options, say=say)
     recorder.start()
     return recorder
 

@@ -2,7 +2,9 @@
 needs found on the PATH (or how to install them).
 
 With ``heads=2`` the display is Xephyr nested in Xvfb, with Xinerama heads side by side: a two-monitor
-desktop with no hardware.
+desktop with no hardware. With ``accessibility`` (the default) the display has its own session D-Bus and
+accessibility bus, accessibility enabled, in its ``env``: programs started on it expose their accessibility
+tree (Chromium when started with ``--force-renderer-accessibility``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,12 @@ from types import TracebackType
 from capture.errors import BackendUnavailableError
 
 # binary -> the Debian/Ubuntu package that provides it, where the names differ
-APT_PACKAGE = {"Xvfb": "xvfb", "Xephyr": "xserver-xephyr", "tesseract": "tesseract-ocr"}
+APT_PACKAGE = {
+    "Xvfb": "xvfb",
+    "Xephyr": "xserver-xephyr",
+    "tesseract": "tesseract-ocr",
+    "dbus-daemon": "dbus",
+}
 
 
 def require(binary: str) -> str:
@@ -30,9 +37,18 @@ def require(binary: str) -> str:
 
 
 class VirtualDisplay:
-    def __init__(self, width: int = 1920, height: int = 1080, heads: int = 1, wm: bool = True) -> None:
+    def __init__(
+        self,
+        width: int = 1920,
+        height: int = 1080,
+        heads: int = 1,
+        wm: bool = True,
+        accessibility: bool = True,
+    ) -> None:
         self.width, self.height, self.heads, self.wm = width, height, heads, wm
+        self.accessibility = accessibility
         self.name = ""
+        self.session_bus = ""  # the display's own session D-Bus address, with accessibility
         self._procs: list[subprocess.Popen[bytes]] = []
 
     def __enter__(self) -> VirtualDisplay:
@@ -44,8 +60,13 @@ class VirtualDisplay:
 
     @property
     def env(self) -> dict[str, str]:
-        """The environment of a program that runs on this display."""
-        return {**os.environ, "DISPLAY": self.name}
+        """The environment of a program that runs on this display (with its session bus, when it has one)."""
+        env = {**os.environ, "DISPLAY": self.name}
+        env.pop("AT_SPI_BUS_ADDRESS", None)  # programs find the accessibility bus through the session bus
+        env.pop("DBUS_SESSION_BUS_ADDRESS", None)  # never the host's: a display without buses has none
+        if self.session_bus:
+            env["DBUS_SESSION_BUS_ADDRESS"] = self.session_bus
+        return env
 
     def start(self) -> str:
         try:
@@ -59,6 +80,8 @@ class VirtualDisplay:
                 self.name = self._server(xephyr, {**os.environ, "DISPLAY": host})
             else:
                 self.name = host
+            if self.accessibility:
+                self._start_buses()
             if self.wm:
                 wm = [require("openbox")]
                 self._procs.append(
@@ -69,6 +92,23 @@ class VirtualDisplay:
             self.stop()
             raise
         return self.name
+
+    def _start_buses(self) -> None:
+        """A private session D-Bus, and its accessibility bus started (``at-spi-bus-launcher``, by D-Bus
+        activation) with the enabled status set; both end with the session bus."""
+        from capture.accessibility import bus
+
+        daemon = [require("dbus-daemon"), "--session", "--nofork", "--print-address=1"]
+        proc = subprocess.Popen(daemon, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self._procs.append(proc)
+        assert proc.stdout is not None
+        address = proc.stdout.readline().decode().strip()
+        proc.stdout.close()
+        if not address:
+            raise BackendUnavailableError(f"dbus-daemon did not start (exit code {proc.wait(5)})")
+        self.session_bus = address
+        bus.enable(address, timeout=10.0)
+        bus.a11y_address(address, timeout=10.0)
 
     def _server(self, argv: list[str], env: dict[str, str] | None = None) -> str:
         """Start an X server that picks a free display number and tells it through -displayfd."""
@@ -112,3 +152,4 @@ class VirtualDisplay:
                 proc.kill()
                 proc.wait()
         self._procs.clear()
+        self.session_bus = ""

@@ -1,0 +1,120 @@
+"""What X11 knows and AT-SPI does not: which process's window is under a point (AT-SPI has no stacking order
+between applications), whether it is a popup (override-redirect: a menu or a combo box's list), and which
+process owns the active window."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Any
+
+from capture.errors import AccessibilityError
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    pid: int | None
+    title: str | None = None
+    popup: bool = False
+
+
+class Screen:
+    """One X connection (to ``name``, default ``$DISPLAY``), opened on first use."""
+
+    def __init__(self, name: str | None = None) -> None:
+        self._name_of_display = name
+        self._d: Any = None
+
+    def _display(self) -> Any:
+        if self._d is None:
+            from Xlib import display, error
+
+            try:
+                self._d = display.Display(self._name_of_display)
+            except error.DisplayError as exc:
+                raise AccessibilityError(f"accessibility: cannot open the X display ({exc})") from exc
+            atom = self._d.intern_atom
+            self._pid, self._name, self._utf8 = atom("_NET_WM_PID"), atom("_NET_WM_NAME"), atom("UTF8_STRING")
+            self._state, self._active = atom("WM_STATE"), atom("_NET_ACTIVE_WINDOW")
+        return self._d
+
+    def at(self, x: int, y: int) -> Target:
+        from Xlib import error
+
+        try:
+            return self._at(x, y)
+        except (OSError, error.ConnectionClosedError, error.XError) as exc:
+            self.close()
+            raise AccessibilityError(f"accessibility: the X connection failed ({exc})") from exc
+
+    def active(self) -> Target:
+        from Xlib import error
+
+        try:
+            return self._active_target()
+        except (OSError, error.ConnectionClosedError, error.XError) as exc:
+            self.close()
+            raise AccessibilityError(f"accessibility: the X connection failed ({exc})") from exc
+
+    def _at(self, x: int, y: int) -> Target:
+        from Xlib import error
+
+        root = self._display().screen().root
+        try:
+            top = root.translate_coords(root, x, y).child
+            if not top:
+                return Target(None)
+            if top.get_attributes().override_redirect:
+                pid = self._pid_of(top)
+                return Target(pid if pid is not None else self._active_target().pid, popup=True)
+            client = self._client(top)
+            return Target(self._pid_of(client), self._title(client)) if client is not None else Target(None)
+        except (error.BadWindow, error.BadDrawable, error.BadValue):
+            return Target(None)  # the window closed between two requests
+
+    def _active_target(self) -> Target:
+        from Xlib import X, error
+
+        root = self._display().screen().root
+        try:
+            prop = root.get_full_property(self._active, X.AnyPropertyType)
+            if prop is None or not prop.value or not prop.value[0]:
+                return Target(None)
+            win = self._d.create_resource_object("window", int(prop.value[0]))
+            return Target(self._pid_of(win), self._title(win))
+        except (error.BadWindow, error.BadDrawable, error.BadValue):
+            return Target(None)
+
+    def _client(self, win: Any, depth: int = 0) -> Any:
+        """The application window inside a window manager's frame: the one with WM_STATE."""
+        from Xlib import X
+
+        if win.get_full_property(self._state, X.AnyPropertyType) is not None:
+            return win
+        if depth >= 3:
+            return None
+        for child in reversed(win.query_tree().children):
+            found = self._client(child, depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    def _pid_of(self, win: Any) -> int | None:
+        from Xlib import Xatom
+
+        prop = win.get_full_property(self._pid, Xatom.CARDINAL)
+        return int(prop.value[0]) if prop is not None and len(prop.value) else None
+
+    def _title(self, win: Any) -> str | None:
+        prop = win.get_full_property(self._name, self._utf8)
+        return bytes(prop.value).decode("utf-8", "replace") if prop is not None and prop.value else None
+
+    def close(self) -> None:
+        from Xlib import error
+
+        if self._d is not None:
+            display, self._d = self._d, None
+            with contextlib.suppress(
+                OSError, error.ConnectionClosedError
+            ):  # already broken: nothing to close
+                display.close()
