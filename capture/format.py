@@ -12,8 +12,8 @@ from typing import Any
 
 from capture.models import (
     Accessibility,
-    Element,
     CaptureEvent,
+    Element,
     Event,
     FrameRef,
     KeyEvent,

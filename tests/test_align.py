@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.cli.rerecord import check_first, markdown, named_by
 from generator.errors import GuideError
 from generator.guide.model import Action, Guide, Revision, Step
 from generator.guide.versions import bump, bump_kind, next_version
@@ -217,3 +218,95 @@ def test_steps_a_person_moved_keep_their_place(monkeypatch: pytest.MonkeyPatch) 
         ("added", None, 5),
         ("changed", 6, 6),
     ]
+
+
+# Identity: steps the accessibility tree named on both sides ----------------------------------------------
+
+APP = ["application: Acme CRM", "frame: Acme CRM - New Lead"]
+
+
+def el(
+    sid: str, role: str, target: str, ancestors: list[str] | None = None, window: str = W, conf: float = 0.95
+) -> Step:
+    step = dataclasses.replace(
+        st(sid, "click", target, window=window),
+        source="accessibility",
+        confidence=conf,
+        role=role,
+        ancestors=APP if ancestors is None else ancestors,
+    )
+    return step
+
+
+def test_two_elements_of_one_name_in_different_dialogs_are_told_apart() -> None:
+    delete = [*APP, "dialog: Delete order"]
+    discard = [*APP, "dialog: Discard changes"]
+    old = [el("a", "push button", "OK", delete), el("b", "push button", "OK", discard)]
+    new = [el("A", "push button", "OK", delete)]
+    assert kinds(old, new) == [("a", "A", "same", ()), ("b", None, "removed", ())]
+    as_read = [dataclasses.replace(s, role=None, ancestors=[]) for s in old]  # labels only: the last one wins
+    assert kinds(as_read, [dataclasses.replace(new[0], role=None)]) == [
+        ("a", None, "removed", ()),
+        ("b", "A", "same", ()),
+    ]
+
+
+def test_a_menu_item_is_not_a_button_of_the_same_name() -> None:
+    old = [el("a", "push button", "Save")]
+    new = [el("A", "menu item", "Save", [*APP, "menu bar: ", "menu: File"])]
+    assert kinds(old, new) == [("a", None, "removed", ()), (None, "A", "added", ())]
+    by_label = [dataclasses.replace(new[0], role=None, ancestors=[])]
+    assert kinds(old, by_label) == [("a", "A", "same", ())], "without identity on one side: the label decides"
+
+
+def test_a_renamed_element_is_the_same_role_in_the_same_place_even_in_a_retitled_window() -> None:
+    old = [el("a", "push button", "Save lead")]
+    retitled = "Acme CRM - New Lead (draft)"
+    new = [el("A", "push button", "Create lead", ["application: Acme CRM", f"frame: {retitled}"], retitled)]
+    assert kinds(old, new) == [("a", "A", "changed", ("target", "window"))]
+    as_read = [dataclasses.replace(s, role=None, ancestors=[]) for s in (*old, *new)]
+    assert kinds(as_read[:1], as_read[1:]) == [("a", None, "removed", ()), (None, "A", "added", ())]
+
+
+def test_the_identity_of_a_same_step_is_refreshed_and_unsure_names_are_listed_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("generator.rerecord.compare.recorded_field", lambda made: {})
+    old = [st("a", "click", "New lead"), st("b", "click", "Save lead"), st("c", "click", "Help")]
+    new = [
+        el("A", "link", "New lead", conf=0.95),
+        dataclasses.replace(st("B", "click", "Save Iead"), source="ocr", confidence=0.45),
+        dataclasses.replace(st("C", "click", "Help"), source="ocr", confidence=0.8),
+        dataclasses.replace(st("D", "click", None), source="place", confidence=0.2),
+    ]
+    result = compare(guide_of(old), made_of(new), lambda a, b: False)
+    first = result.after.steps[0]
+    assert (first.id, first.role, first.ancestors, first.source) == ("a", "link", APP, None)
+    assert [(r.new, r.source, r.confidence) for r in result.to_review] == [(4, "place", 0.2)]
+    changed = compare(
+        guide_of(old), made_of([new[0], dataclasses.replace(new[1], target="Store")]), lambda a, b: False
+    )
+    assert [(r.new, r.kind, r.confidence) for r in changed.to_review] == [(2, "changed", 0.45)]
+
+
+def test_diff_shows_where_names_came_from_and_lists_unsure_ones_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("generator.rerecord.compare.recorded_field", lambda made: {})
+    old = [st("a", "click", "New lead"), st("b", "click", "Help")]
+    new = [
+        el("A", "link", "New lead"),
+        dataclasses.replace(st("B", "click", "Hepl"), source="ocr", confidence=0.45),
+        dataclasses.replace(st("C", "click", None), source="place", confidence=0.2),
+    ]
+    result = compare(guide_of(old), made_of(new), lambda a, b: False)
+    assert check_first(result) == "check first (unsure names): step 3 (place 20%), step 2 (ocr 45%)"
+    assert [named_by(r) for r in result.rows] == [
+        "",
+        "ocr 45%, check",
+        "place 20%, check",
+    ]  # a: kept as it was
+    md = markdown(result)
+    assert "Check first (unsure names, least sure first): step 3 (place, 20 %), step 2 (ocr, 45 %)." in md
+    assert "|  | 2 | new step | ocr 45%, check | Click **Hepl** |" in md
+    assert "| 1 | 1 | same |  | Click **New lead** |" in md

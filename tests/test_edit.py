@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from generator.edit.ops import DELETED, Context, apply
+from generator.edit.page import render_page
 from generator.edit.session import Session
 from generator.errors import EditError
 from generator.guide.model import Guide, Step
@@ -181,3 +182,25 @@ def test_undo_never_loses_a_change_made_outside_the_editor(guide_file: Path) -> 
         session.undo()
     assert load_guide(guide_file).title == "Changed by hand"
     assert not session.can_undo
+
+
+def test_the_page_lists_unsure_steps_first_and_flags_them(guide_file: Path) -> None:
+    guide = load_guide(guide_file)
+    named = {
+        "s-1": ("accessibility", 0.95),
+        "s-2": ("ocr", 0.45),
+        "s-3": ("place", 0.2),
+        "s-5": ("place", 0.1),
+    }
+    for s in guide.steps:
+        s.source, s.confidence = named.get(s.id, (None, None))
+    html = render_page(guide, guide_file, "tok", False, None)
+    review = html.split('<section class="review"')[1].split("</section>")[0]
+    assert review.index('href="#step-s-3"') < review.index('href="#step-s-2"')
+    assert "#step-s-1" not in review and "#step-s-5" not in review, "sure and hidden steps are not listed"
+    assert "(place, 20 % sure)" in review and "(ocr, 45 % sure)" in review
+    assert html.count('class="step unsure"') == 2
+    assert "Check the name: nothing named this step, 20 % sure." in html
+    assert "Check the name: named by ocr, 45 % sure." in html
+    guide.steps[1].edited, guide.steps[2].edited = ["text"], ["text"]  # a person wrote their texts
+    assert '<section class="review"' not in render_page(guide, guide_file, "tok", False, None)

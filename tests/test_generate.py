@@ -67,6 +67,27 @@ def test_every_step_has_an_image_within_budget(library: Path) -> None:
                     assert picture.width <= 1280 and picture.height <= 800
 
 
+def test_recordings_without_elements_are_named_by_ocr_or_by_place(library: Path) -> None:
+    """The sample recordings hold no accessibility data: each named step says OCR named it, how sure that
+    is, and keyboard steps name nothing."""
+    sources: dict[str | None, int] = {}
+    for guide_file in library.glob("guides/*/guide.yml"):
+        for step in load_guide(guide_file).steps:
+            sources[step.source] = sources.get(step.source, 0) + 1
+            assert step.role is None and step.ancestors == []
+            if step.source == "ocr":
+                assert step.target and step.conf and step.confidence == round(step.confidence, 2)
+                assert 0.5 < step.confidence < 1
+            elif step.source == "place":
+                assert step.target is None and step.confidence in (0.1, 0.2)
+            else:
+                assert (
+                    step.action in ("key", "hotkey", "scroll", "switch_window", "capture")
+                    and not step.confidence
+                )
+    assert sources["ocr"] >= 40 and "accessibility" not in sources
+
+
 def test_password_is_written_nowhere(library: Path) -> None:
     password = b"Winter-2025!"
     typed = "".join(

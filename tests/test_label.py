@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
+from PIL import Image, ImageDraw
 
 from capture.models import Rect
 from generator.guide.model import Word
-from generator.pipeline.label import Kind, crop_around, find_label, is_secret_label, looks_masked, phrases
+from generator.pipeline.label import (
+    Kind,
+    crop_around,
+    field_candidates,
+    find_label,
+    is_secret_label,
+    looks_masked,
+    phrases,
+)
+from generator.pipeline.ocr import Crop, Ocr
+from generator.pipeline.pixels import FrameLook, Grey, field_box, masking_dots
+from generator.pipeline.secrets import names_secret
+from tests.conftest import CHROMIUM_FLAGS, chromium_binary, need
 
 
 def word(
@@ -263,3 +279,195 @@ def test_masked_fields(text: str) -> None:
 @pytest.mark.parametrize("text", ["Company name", "name@example.com", "eco", "...", "No No"])
 def test_unmasked_fields(text: str) -> None:
     assert not looks_masked(line(text, 200, 200))
+
+
+# A corpus of form layouts rendered in headless Chromium, read by the real tesseract: a field's label is
+# judged by alignment with the field's box (found in the pixels), whatever the layout.
+
+FORM_STYLE = """<style>
+body { font: 14px sans-serif; margin: 24px; background: #f5f6f8; color: #1f2937 }
+input, select { font: 14px sans-serif; padding: 7px 8px; border: 1px solid #9ca3af; border-radius: 4px;
+  background: #fff; width: 260px }
+.left label { display: inline-block; width: 140px; text-align: right; margin-right: 12px }
+.left div, .above div { margin: 12px 0 }
+.above label { display: block; margin-bottom: 4px; font-weight: 600 }
+.row { display: flex; gap: 24px }
+fieldset { border: 1px solid #9ca3af; padding: 12px 20px; margin: 0 0 16px; width: 620px }
+legend { font-weight: 700 }
+.dialog { background: #fff; border: 1px solid #6b7280; padding: 20px; width: 560px }
+.dialog h2 { font-size: 20px; margin: 0 0 16px }
+</style>"""
+
+FORMS = {
+    "left": """<form class="left"><fieldset><legend>Order details</legend>
+      <div><label>Customer</label><input id="customer" value="Acme Corp"></div>
+      <div><label>Raw materials</label><select id="materials"><option>Steel sheets</option></select></div>
+      <div><label>Quantity</label><input id="quantity"></div>
+      <div><label>Portal password</label><input id="password" type="password" value="Hunter2-Secret"></div>
+    </fieldset></form>""",
+    "above": """<form class="above">
+      <div class="row"><div><label>First name</label><input id="first" value="Jane"></div>
+      <div><label>Last name</label><input id="last"></div></div>
+      <div><label>Email</label><input id="email"></div>
+      <div><label>Approval PIN</label><input id="pin" type="password" value="4711"></div>
+    </form>""",
+    "placeholder": """<form class="above">
+      <div><input id="search" placeholder="Search orders"></div>
+      <div><input id="address" placeholder="Email address"></div>
+    </form>""",
+    "dialog": """<div class="dialog left"><h2>Book a courier pickup</h2>
+      <div><label>Contact name</label><input id="contact" value="Jane Doe"></div>
+      <div><label>Pickup date</label><input id="date"></div>
+    </div>""",
+    "group": """<form class="above"><fieldset><legend>Shipping address</legend>
+      <div><label>Street</label><input id="street" value="Main Street 1"></div>
+      <div><label>City</label><input id="city"></div>
+    </fieldset></form>""",
+}
+FORM_LABELS = {
+    "left": {"customer": "Customer", "quantity": "Quantity", "password": "Portal password"},
+    "above": {"first": "First name", "last": "Last name", "email": "Email", "pin": "Approval PIN"},
+    "placeholder": {"search": "Search orders", "address": "Email address"},
+    "dialog": {"contact": "Contact name", "date": "Pickup date"},
+    "group": {"street": "Street", "city": "City"},
+}
+MASKED = {("left", "password"), ("above", "pin")}
+
+
+@pytest.fixture(scope="module")
+def forms(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, dict[str, Rect]]]:
+    """Each layout's screenshot and the box of each of its fields (CSS pixels = frame pixels)."""
+    need("tesseract")
+    from playwright.sync_api import sync_playwright
+
+    folder = tmp_path_factory.mktemp("forms")
+    made = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=shutil.which(chromium_binary()), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 900, "height": 420})
+        for name, body in FORMS.items():
+            page.set_content(f'<!doctype html><meta charset="utf-8">{FORM_STYLE}<body>{body}')
+            shot = folder / f"{name}.png"
+            page.screenshot(path=str(shot))
+            boxes = {}
+            for field in FORM_LABELS[name]:
+                box = page.locator(f"#{field}").bounding_box()
+                assert box is not None
+                boxes[field] = Rect(
+                    round(box["x"]), round(box["y"]), round(box["width"]), round(box["height"])
+                )
+            made[name] = (shot, boxes)
+        browser.close()
+    return made
+
+
+CORPUS = [(layout, field) for layout, fields in FORM_LABELS.items() for field in fields]
+
+
+@pytest.mark.ocr
+@pytest.mark.browser
+@pytest.mark.parametrize(("layout", "field"), CORPUS, ids=[f"{a}-{b}" for a, b in CORPUS])
+def test_field_label_by_alignment_on_rendered_forms(
+    forms: dict[str, tuple[Path, dict[str, Rect]]], layout: str, field: str
+) -> None:
+    shot, boxes = forms[layout]
+    element = boxes[field]
+    point = (element.left + 12, element.top + element.height // 2)  # a click near the field's start
+    with Image.open(shot) as image:
+        grey = Grey.of(image)
+        size = image.size
+    found = field_box(grey, point)
+    assert found is not None and abs(found.left - element.left) <= 2 and abs(found.top - element.top) <= 2
+    words = Ocr().read([Crop(shot, crop_around(point, size, "field"))])[0]
+    label = find_label(words, point, "field", field=found, look=FrameLook(grey))
+    assert label is not None and label.text == FORM_LABELS[layout][field]
+    # with the element's bounds (the accessibility tree) instead of the pixels, the same
+    by_bounds = find_label(words, point, "field", field=element, look=FrameLook(grey))
+    assert by_bounds is not None and by_bounds.text == FORM_LABELS[layout][field]
+    assert bool(masking_dots(grey, found)) == ((layout, field) in MASKED)
+    names = field_candidates(words, found)
+    assert any(names_secret(n) for n in names) == ((layout, field) in MASKED)
+
+
+# Targets of a click and headings over fields (the corpus's misses, in pure geometry) -----------------------
+
+
+class FakeLook:
+    """A frame's pixels as the label rules ask about them: ``fields`` are the boxes of fields, text in them is
+    faint (a placeholder) when ``faint_text``; no edges between words."""
+
+    def __init__(self, fields: tuple[Rect, ...] = (), faint_text: bool = True) -> None:
+        self.fields, self.faint_text = fields, faint_text
+
+    def encloses(self, text: Rect) -> bool:
+        return self.field_of(text) is not None
+
+    def faint(self, text: Rect) -> bool:
+        return self.faint_text and self.encloses(text)
+
+    def apart(self, left: Rect, right: Rect) -> bool:
+        return False
+
+    def field_of(self, text: Rect) -> Rect | None:
+        x, y = text.left + text.width / 2, text.top + text.height / 2
+        inside = (f for f in self.fields if f.left <= x < f.left + f.width and f.top <= y < f.top + f.height)
+        return next(inside, None)
+
+
+def test_row_actions_in_columns_are_separate_targets() -> None:
+    words = []
+    for top in (100, 140):  # two rows of a table, each with its actions 13 px apart
+        words += [word("Approve", 600, top, 56), word("Reject", 669, top, 48)]
+    assert text_of(words, (620, 106), "pointer") == "Approve"
+    assert text_of(words, (690, 146), "pointer") == "Reject"
+    assert text_of(line("Save lead", 100, 300), (110, 306), "pointer") == "Save lead"  # a space: one target
+
+
+def test_a_list_rows_cells_are_separate_targets() -> None:
+    words = [*line("Oslo Steelworks", 500, 350), word("40", 636, 350, 16)]  # 16 px after the name
+    assert text_of(words, (540, 356), "pointer") == "Oslo Steelworks"
+
+
+def test_a_heading_over_a_field_with_a_placeholder_is_not_its_label() -> None:
+    field = Rect(91, 157, 280, 33)
+    heading = [word("Staff", 92, 117, 56, 16), word("login", 156, 117, 56, 20)]
+    placeholder = [word("Employee", 101, 166, 73, 15), word("ID", 180, 166, 14, 12)]
+    look = FakeLook((field,))
+    label = find_label(heading + placeholder, (231, 173), "field", field=field, look=look)
+    assert label is not None and (label.text, label.kind) == ("Employee ID", "under")
+    near = [word("Employee", 92, 136, 73, 15), word("ID", 171, 136, 14, 12)]  # a label 6 px above
+    label = find_label(near + line("e.g. E-100", 101, 166), (231, 173), "field", field=field, look=look)
+    assert label is not None and (label.text, label.kind) == ("Employee ID", "above")
+
+
+def test_a_value_in_a_field_beside_an_icon_button_does_not_name_it() -> None:
+    field = Rect(200, 137, 280, 33)
+    words = [word("Resin", 210, 146, 39)]
+    assert text_of(words, (175, 154), "pointer") == "Resin"  # without the pixels: a guess
+    label = find_label(words, (175, 154), "pointer", look=FakeLook((field,), faint_text=False))
+    assert label is None
+    inside = find_label(words, (300, 154), "pointer", look=FakeLook((field,), faint_text=False))
+    assert inside is not None and inside.text == "Resin"  # a click in the field itself
+
+
+def test_the_pixels_tell_two_links_or_buttons_apart_from_two_words_of_one() -> None:
+    image = Image.new("L", (400, 120), 255)
+    draw = ImageDraw.Draw(image)
+    a, b = Rect(20, 20, 60, 12), Rect(93, 20, 50, 12)  # "words" 13 px apart
+
+    def strokes(box: Rect) -> None:  # letters: a stroke every 4 px
+        for x in range(box.left, box.left + box.width, 4):
+            draw.line((x, box.top, x, box.top + box.height - 1), fill=70)
+
+    for box in (a, b):  # each underlined on its own: two links
+        strokes(box)
+        draw.line((box.left, 33, box.left + box.width - 1, 33), fill=70)
+    strokes(Rect(20, 60, 60, 12))  # one link of two words: its underline runs on under the space
+    strokes(Rect(93, 60, 50, 12))
+    draw.line((20, 73, 142, 73), fill=70)
+    draw.rectangle((200, 55, 270, 85), outline=0)  # two buttons side by side, their edges between the words
+    draw.rectangle((276, 55, 350, 85), outline=0)
+    look = FrameLook(Grey.of(image))
+    assert look.apart(a, b)
+    assert not look.apart(Rect(20, 60, 60, 12), Rect(93, 60, 50, 12))
+    assert look.apart(Rect(210, 64, 55, 12), Rect(285, 64, 50, 12))

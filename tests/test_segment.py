@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from capture.models import (
     CaptureEvent,
+    Element,
     Event,
     FrameRef,
     KeyEvent,
@@ -13,6 +15,7 @@ from capture.models import (
     MouseButtonEvent,
     MoveEvent,
     Recording,
+    Rect,
     ScrollEvent,
     StateEvent,
     WindowEvent,
@@ -214,3 +217,51 @@ def test_typing_after_a_click_that_opened_a_new_window_is_not_typed_into_the_cli
     s = Stream().add(WindowEvent(0.0, EDITOR)).click(40, 10)
     s.add(WindowEvent(s.tick(0.3), WindowInfo("Save As", "Mousepad", None))).type("note.txt")
     assert summary(s.drafts()) == [("click", None), ("type", "note.txt")]
+
+
+# Keyboard steps with their frames and focused elements
+
+
+PASSWORD_FIELD = Element("Portal password", "password text", ("editable",), Rect(500, 300, 260, 30))
+
+
+def test_typing_begun_by_tab_keeps_the_focused_element_and_the_frame_of_its_first_key() -> None:
+    s = Stream().click(400, 300).type("jsmith")
+    s.add(KeyEvent("key_press", s.tick(0.2), "tab", None, (), window=CRM, frame=s.frame()))
+    s.add(KeyEvent("key_release", s.tick(0.05), "tab", None))
+    first = KeyEvent("key_press", s.tick(0.2), None, "W", ("shift",), window=CRM, element=PASSWORD_FIELD)
+    s.add(replace(first, frame=s.frame())).type("inter")
+    drafts = s.drafts()
+    assert summary(drafts) == [("type", "jsmith"), ("key", "tab"), ("type", "Winter")]
+    tab, typed = drafts[1], drafts[2]
+    assert tab.frame is not None and tab.frame.file == "000002.png"
+    assert typed.element == PASSWORD_FIELD and typed.frame is not None and typed.frame.file == "000003.png"
+    assert typed.point is not None and PASSWORD_FIELD.bounds is not None
+    assert PASSWORD_FIELD.bounds.contains(*typed.point)
+
+
+def test_typing_after_a_click_takes_the_focused_element_when_the_click_has_none() -> None:
+    s = Stream().click(600, 315)
+    s.add(KeyEvent("key_press", s.tick(0.2), None, "x", (), window=CRM, element=PASSWORD_FIELD))
+    [typed] = s.drafts()
+    assert typed.action == "type" and typed.element == PASSWORD_FIELD and typed.point == (600, 315)
+
+
+def test_shortcuts_and_keys_carry_their_frame_and_element() -> None:
+    s = Stream()
+    s.add(
+        KeyEvent(
+            "key_press",
+            s.tick(0.2),
+            "s",
+            None,
+            ("ctrl",),
+            window=CRM,
+            element=PASSWORD_FIELD,
+            frame=s.frame(),
+        )
+    )
+    s.add(KeyEvent("key_press", s.tick(0.2), "enter", None, (), window=CRM, frame=s.frame()))
+    hotkey, enter = s.drafts()
+    assert (hotkey.action, hotkey.value, hotkey.element) == ("hotkey", "ctrl+s", PASSWORD_FIELD)
+    assert hotkey.frame is not None and enter.frame is not None and enter.frame.file == "000002.png"

@@ -30,8 +30,8 @@ DIFF = [
     ("same", 2, 2, (), "Type `Acme Corp` in **Company name**"),
     ("same", 3, 3, (), "Type `Jane Doe` in **Contact name**"),
     ("added", None, 4, (), "Type `Head of Purchasing` in **Job title**"),
-    ("changed", 4, 5, ("screen",), "Type `jane.doe@acme.example` in **Email**"),
-    ("changed", 5, 6, ("screen",), "Type `+1 555 0100` in **Phone**"),
+    ("changed", 4, 5, ("screen",), "Type the e-mail address in **Email**"),  # personal data as its kind
+    ("changed", 5, 6, ("screen",), "Type the phone number in **Phone**"),
     ("changed", 6, 7, ("screen",), "Click **Select an industry**"),
     ("changed", 7, 8, ("screen",), "Click **Manufacturing**"),
     ("removed", 8, None, (), "Click **Subscribe to newsletter**"),
@@ -75,9 +75,9 @@ def rows(diff_md: str) -> list[tuple[str, int | None, int | None, str]]:
     found = []
     for line in diff_md.splitlines():
         cells = [c.strip() for c in line.strip("|").split("|")]
-        if len(cells) == 4 and cells[0] in ("", *map(str, range(1, 20))) and cells[2] != "---":
+        if len(cells) == 5 and cells[0] in ("", *map(str, range(1, 20))) and cells[2] != "---":
             old, new = (int(c) if c else None for c in cells[:2])
-            found.append((cells[2], old, new, cells[3]))
+            found.append((cells[2], old, new, cells[4]))
     return found
 
 

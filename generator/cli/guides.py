@@ -42,7 +42,11 @@ def init_command(library: Path) -> None:
 @library_option(required=True, help="Library folder.")
 @click.option("--title", help="Title of the guide (default: the recording's title).")
 @click.option("--stage", help="Value-stream stage id of the guide.")
-@click.option("--no-redact", is_flag=True, help="Do not blur e-mail addresses, phone, card and IBAN numbers.")
+@click.option(
+    "--no-redact",
+    is_flag=True,
+    help="Do not blur e-mail addresses, phone, card and IBAN numbers; write them as typed in the steps.",
+)
 @click.option(
     "--full-frames", is_flag=True, help="Also publish each whole screen (click to enlarge); slower."
 )

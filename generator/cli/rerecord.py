@@ -43,6 +43,8 @@ def diff_command(guide: Path, recording: Path, fmt: str) -> None:
     console = Console()
     console.print(table(result))
     console.print(headline(result), markup=False)
+    if result.to_review:
+        console.print(check_first(result), markup=False)
     console.print(f"summary: {plain_text(result.after.revisions[-1].summary)}", markup=False)
     if result.similarity < MIN_SIMILARITY:
         console.print(refusal(guide, recording, result.similarity), markup=False)
@@ -80,21 +82,37 @@ def changes(row: Row) -> str:
 def table(result: Comparison) -> Table:
     """The comparison for a terminal: old and new step numbers, what changed, the step; coloured by kind."""
     grid = Table(title=f"{result.before.title}: {result.before.version} -> {result.after.version}")
-    for name in ("old", "new", "change", "step"):
+    for name in ("old", "new", "change", "named by", "step"):
         grid.add_column(name, justify="right" if name in ("old", "new") else "left")
     for row in result.rows:
         text = plain_text(row.new_text or row.old_text or "")
         if row.kind == "changed" and row.old_text and row.old_text != row.new_text:
             text = f"{plain_text(row.old_text)} -> {text}"
         old, new = (str(n) if n else "" for n in (row.old, row.new))
-        grid.add_row(old, new, changes(row), text, style=_STYLE[row.kind])
+        style = "bold magenta" if row.review else _STYLE[row.kind]
+        grid.add_row(old, new, changes(row), named_by(row), text, style=style)
     return grid
+
+
+def named_by(row: Row) -> str:
+    """Where the step's name came from and how sure it is ("ocr 45%, check"); empty for unnamed kinds."""
+    if row.source is None or row.confidence is None:
+        return ""
+    return f"{row.source} {row.confidence:.0%}{', check' if row.review else ''}"
+
+
+def check_first(result: Comparison) -> str:
+    """The new steps whose names are unsure, least sure first."""
+    items = ", ".join(f"step {r.new} ({named_by(r).removesuffix(', check')})" for r in result.to_review)
+    return f"check first (unsure names): {items}"
 
 
 def markdown(result: Comparison) -> str:
     """The comparison as Markdown (``vsop diff --format md``), for a review or a pull request."""
     return (
-        environment().get_template("diff.md.j2").render(c=result, changes=[changes(r) for r in result.rows])
+        environment()
+        .get_template("diff.md.j2")
+        .render(c=result, changes=[changes(r) for r in result.rows], named=[named_by(r) for r in result.rows])
     )
 
 

@@ -13,7 +13,7 @@ import markdown  # type: ignore[import-untyped]
 from markupsafe import Markup
 
 from generator.export.formats import EXTENSIONS, SafeHtml
-from generator.guide.model import Box, Guide, Step, ValueStream
+from generator.guide.model import Box, Guide, Step, ValueStream, needs_review
 from generator.images.edits import image_size
 from generator.render.environment import environment
 
@@ -43,6 +43,9 @@ class StepCard:
     next_id: str | None  # the next shown step, which "merge" joins into this one
     first: bool
     last: bool
+    source: str | None = None  # where the step's name came from: accessibility, ocr or place
+    confidence: float | None = None  # how sure that name is, 0..1
+    review: bool = False  # unsure: listed first for a person to check
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,7 @@ class EditorPage:
     steps: tuple[StepCard, ...]
     hidden: tuple[StepCard, ...]
     can_undo: bool
+    review: tuple[StepCard, ...] = ()  # shown steps whose names are unsure, least sure first
 
 
 def render_page(
@@ -91,6 +95,9 @@ def render_page(
         steps=cards,
         hidden=hidden,
         can_undo=can_undo,
+        review=tuple(
+            sorted((c for c in cards if c.review), key=lambda c: (c.confidence or 0.0, c.number or 0))
+        ),
     )
     return environment().get_template(TEMPLATE).render(page=page)
 
@@ -127,6 +134,9 @@ def _card(
         next_id=shown[at + 1].id if 0 <= at < len(shown) - 1 else None,
         first=at == 0,
         last=at == len(shown) - 1,
+        source=step.source,
+        confidence=step.confidence,
+        review=needs_review(step),
     )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from capture.models import FrameRef, Rect, WindowInfo
+from capture.models import Element, FrameRef, Rect, WindowInfo
 
 Action = Literal[
     "click",
@@ -29,7 +29,8 @@ class Draft:
     """One step as segmentation sees it: what was done, where, with which screenshot; no label yet.
 
     ``point`` is in virtual-screen pixels; ``frame`` is the screenshot of the step (for ``type`` the frame of
-    the click into the field, when there was one); ``dropped`` holds the reason a noise step is not shown.
+    the click into the field, when there was one, else the frame grabbed at its first key; for ``key`` and
+    ``hotkey`` the frame grabbed at the key); ``dropped`` holds the reason a noise step is not shown.
     """
 
     action: Action
@@ -43,6 +44,7 @@ class Draft:
     dropped: str | None = None
     duration: float = 0.0  # seconds from the first to the last event of the step
     note: str | None = None  # what the person noted while recording this step (a note event)
+    element: Element | None = None  # what the step acted on, as the accessibility API described it
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +114,7 @@ class Step:
 
     id: str
     action: Action
-    target: str | None = field(metadata=yml("typed"))  # the UI label OCR found
+    target: str | None = field(metadata=yml("typed"))  # accessible name or OCR label (``source``)
     value: str | None = field(metadata=yml("typed"))  # typed text, key or combo, scroll direction
     window: str | None
     text: str = field(metadata=yml(human=True))
@@ -123,6 +125,12 @@ class Step:
     secret: bool = False
     dropped: str | None = field(default=None, metadata=yml(human=True))
     conf: float | None = None
+    # Where ``target`` came from (the accessibility tree, OCR, or only the place of the step) and how sure
+    # that is, 0..1; None on steps that name nothing (keys, shortcuts, scrolling).
+    source: NameSource | None = None
+    confidence: float | None = None
+    role: str | None = None  # the role of the element the step acted on, as the accessibility tree said
+    ancestors: list[str] = field(default_factory=list)  # that element's named ancestors, "role: name"
     count: int = 1
     note_kind: NoteKind = field(default="note", metadata=yml(human=True))  # a Material admonition's kind
     blur: list[Box] = field(default_factory=list, metadata=yml(human=True))  # in the pixels of ``image``
@@ -134,6 +142,19 @@ class Step:
 
 
 Box = tuple[int, int, int, int]  # x, y, width, height in pixels
+# Where a step's target came from: the element's accessible name, OCR of the screenshot, or nothing but the
+# place of the step in its window ("the button at the top right of ...").
+NameSource = Literal["accessibility", "ocr", "place"]
+REVIEW_BELOW = 0.6  # a step whose name is less sure than this is listed first for a person to check
+
+
+def needs_review(step: Step) -> bool:
+    """A shown step whose name is unsure and whose text no person has written: the editor and ``vsop diff``
+    list these first."""
+    unsure = step.confidence is not None and step.confidence < REVIEW_BELOW
+    return unsure and step.dropped is None and "text" not in step.edited
+
+
 NoteKind = Literal["note", "tip", "warning"]
 # Fields of a step that a person edits (vsop edit, or by hand); "dropped" means the person deleted the step.
 EditedField = Literal["text", "note", "box", "blur", "crop", "dropped"]

@@ -10,10 +10,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from statistics import fmean, median
-from typing import Literal
+from typing import Literal, Protocol
 
 from capture.models import Rect
 from generator.guide.model import Label, Word
+from generator.pipeline.secrets import names_secret
 
 Kind = Literal["pointer", "field"]
 Where = Literal["under", "left", "above"]
@@ -38,22 +39,45 @@ ABOVE_LEFT_REACH = 700  # px: a label above a field starts at most this far left
 MAX_LABEL_WORDS = 6  # a field's label is a name, not a sentence (that is help text or a placeholder)
 LINE_SLACK = 8  # px: boxes this close count as one line, or as aligned
 VALUE_INDENT = 20  # px: text in a field starts at most this far right of the label above the field
+# With the field's box known (its edges in the frame, or the element's bounds):
+BOX_ABOVE_GAP = 30  # px from the bottom of a label above a field to the field's top edge
+BOX_ALIGN = 16  # px: a label above a field starts at most this far left of the field (or inside its span)
+BOX_LEFT_NEAR = 120  # px: a label left of the field this close beats a label above it
+HEADING = 1.35  # a phrase this many times taller than the usual text is a heading or a caption
+NEAR_ABOVE = 0.9  # field heights from a label's top to the field's: text further up loses to a placeholder
+TARGET_GAP = 1.2  # line heights: words of one phrase further apart are separate targets for a click...
+COLUMN_GAP = 0.7  # ...and this far apart where another line starts words at the same two places (columns)
+COLUMN_SLACK = 4  # px: left edges this close start one column
 
 _MASKED = re.compile(r"^(?:[•●◦∙·⋅*○⬤]{3,}|[eocO0°.•●*]{4,})$")  # bullets, and what tesseract reads for them
 _ICONS = "Oo0Q©®@"  # what tesseract reads for a radio button, a checkbox or a round icon
 _QUOTES = "\"'`\u2018\u2019\u201c\u201d"  # straight and curly quotes
-_SECRET = re.compile(
-    r"pass\s*-?\s*(?:word|wort|phrase|code)|\bpasswd\b|\bpwd\b|\bpin\b|\bsecret\b|\btoken\b|"
-    r"\bcv[cv]2?\b|\bcsc\b|security\s*code|api[\s_-]*key|access\s*key|private\s*key|\botp\b|one[\s-]*time|"
-    r"\b[2m]fa\b|kennwort|geheimzahl|mot\s+de\s+passe|contrase[nñ]a|\bsenha\b|wachtwoord",
-    re.IGNORECASE,
-)
 _PLACEHOLDER = re.compile(
     r"\.\.\.$|…$|^e\.\s?g\.|^enter\s|, |"
     r"^[ymdh]{1,4}(?:[-/.: ][ymdh]{1,4})+$",  # a date or time format: YYYY-MM-DD, dd/mm/yyyy, hh:mm
     re.IGNORECASE,
 )
 _VALUE = re.compile(r"@|://|\w[/\\.]\w")  # an address, a URL, a path, a time zone, a decimal number
+
+
+class Look(Protocol):
+    """What the pixels of the frame say about a phrase (``generator/pipeline/pixels.py``)."""
+
+    def encloses(self, text: Rect) -> bool:
+        """The text sits inside a field: a value or a placeholder, never a label."""
+        ...
+
+    def faint(self, text: Rect) -> bool:
+        """The text is drawn faint: a placeholder."""
+        ...
+
+    def apart(self, left: Rect, right: Rect) -> bool:
+        """Something is drawn between two words of a line (two buttons' edges, a cell's border)."""
+        ...
+
+    def field_of(self, text: Rect) -> Rect | None:
+        """The box of the field the text sits in (a value or a placeholder), or None."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,18 +106,27 @@ def crop_around(point: tuple[int, int], frame_size: tuple[int, int], kind: Kind)
 
 
 def find_label(
-    words: Sequence[Word], point: tuple[int, int], kind: Kind, min_conf: float = 60
+    words: Sequence[Word],
+    point: tuple[int, int],
+    kind: Kind,
+    min_conf: float = 60,
+    field: Rect | None = None,
+    look: Look | None = None,
 ) -> Label | None:
     """The UI text of the step at ``point``: the phrase clicked (``pointer``), the field's label (``field``).
 
+    With the ``field``'s box (frame pixels) a field's label is judged by alignment with it (see
+    :func:`_boxed_label`); ``look`` tells text inside fields and faint placeholders apart.
     None when nothing fits, when OCR was unsure (mean confidence below ``min_conf``) or read garbage:
     a guide is better off saying "the field" than naming the wrong one.
     """
     unit = max(1.0, median(w.box.height for w in words) / REFERENCE_HEIGHT) if words else 1.0
     groups = phrases(w for w in words if not _noise(w, min_conf))
+    if kind == "field" and field is not None:
+        return _boxed_label(groups, field, unit, min_conf, look)
     if kind == "field":
         return _field_label(groups, point, unit, min_conf)
-    found = _under_pointer(groups, point, unit)
+    found = _under_pointer(_clickable(groups, point, unit, look), point, unit)
     if found is None:
         return None
     label = _accept(found[0], min_conf)
@@ -113,6 +146,52 @@ def phrases(words: Iterable[Word]) -> list[Phrase]:
         else:
             group.append(word)
     return [Phrase(tuple(g)) for g in groups]
+
+
+def targets(phrase: Phrase, lines: Sequence[Phrase] = (), look: Look | None = None) -> list[Phrase]:
+    """The phrase split where its words are far apart (``TARGET_GAP`` line heights), or set apart as columns
+    are (another of ``lines`` starts words at the same two places: rows of a table, of row actions), or
+    something is drawn between them (``look``): what a click acts on is one word group, and two buttons side
+    by side ("Approve" "Reject") or the cells of a list row ("Oslo Steelworks" "40") read as one phrase."""
+    others = [p for p in lines if p is not phrase and _gap_y(p.box, _middle_y(phrase.box)) > 0]
+    starts = [{w.box.left for w in p.words} for p in others]
+    parts: list[list[Word]] = [[phrase.words[0]]]
+    for word in phrase.words[1:]:
+        last = parts[-1][-1]
+        gap, height = word.box.left - _right(last.box), max(word.box.height, last.box.height)
+        first = parts[-1][0].box.left
+        columns = gap > COLUMN_GAP * height and any(
+            _starts_at(s, first) and _starts_at(s, word.box.left) for s in starts
+        )
+        if gap > TARGET_GAP * height or columns or (look is not None and look.apart(last.box, word.box)):
+            parts.append([word])
+        else:
+            parts[-1].append(word)
+    return [Phrase(tuple(p)) for p in parts]
+
+
+def _clickable(groups: list[Phrase], point: tuple[int, int], unit: float, look: Look | None) -> list[Phrase]:
+    """The word groups a click at ``point`` may name: not text inside a field the click is not on (a value
+    beside an icon button names the field, not the button)."""
+    found = [t for g in groups for t in targets(g, groups, look)]
+    if look is None:
+        return found
+    return [
+        t
+        for t in found
+        if distance(t.box, point) <= HIT_PAD * unit
+        or distance(t.box, point) > NEAR_POINTER * unit
+        or (box := look.field_of(t.box)) is None
+        or distance(box, point) <= HIT_PAD * unit
+    ]
+
+
+def _starts_at(lefts: set[int], x: int) -> bool:
+    return any(abs(left - x) <= COLUMN_SLACK for left in lefts)
+
+
+def _middle_y(box: Rect) -> int:
+    return box.top + box.height // 2
 
 
 def _noise(word: Word, min_conf: float) -> bool:
@@ -173,6 +252,74 @@ def _field_label(groups: list[Phrase], point: tuple[int, int], unit: float, min_
     if above is not None and not colon and (left is None or _over_value(above.box, left.box, unit)):
         return replace(above, kind="above")
     return None if left is None else replace(left, kind="left")
+
+
+def _boxed_label(
+    groups: list[Phrase], field: Rect, unit: float, min_conf: float, look: Look | None
+) -> Label | None:
+    """The label of the field whose box is ``field``: the nearest text on its row to the left, else the text
+    just above it and aligned with it, else its placeholder (faint text inside it).
+
+    Never a label: text inside another field (a value), a heading or caption (taller than the usual text), a
+    sentence or what looks like a value. A label above wins over a far one on the left (a side bar's item).
+    """
+    accepted = [label for phrase in groups if (label := _accept(phrase, min_conf)) is not None]
+    height = max(median(b.box.height for b in accepted), REFERENCE_HEIGHT) if accepted else REFERENCE_HEIGHT
+    lefts, aboves, inside = [], [], []
+    for label in accepted:
+        if not _may_be_label(label.text) or label.box.height > HEADING * height:
+            continue
+        if _holds(field, label.box):
+            inside.append(label)
+        elif look is not None and look.encloses(label.box):
+            continue
+        elif _on_row_left(label.box, field, unit):
+            lefts.append(label)
+        elif _aligned_above(label.box, field, unit):
+            aboves.append(label)
+    left = max(lefts, key=lambda b: _right(b.box), default=None)
+    above = max(aboves, key=lambda b: (_bottom(b.box), -abs(b.box.left - field.left)), default=None)
+    if left is not None and (above is None or field.left - _right(left.box) <= BOX_LEFT_NEAR * unit):
+        return replace(left, kind="left")
+    placeholders = [b for b in inside if look is not None and look.faint(b.box)]
+    near = NEAR_ABOVE * min(field.height, 3 * REFERENCE_HEIGHT * unit)  # a text area's first line
+    if above is not None and (not placeholders or field.top - above.box.top <= near):
+        return replace(above, kind="above")  # further up, over a field that shows a placeholder: a heading
+    return replace(placeholders[0], kind="under") if placeholders else None
+
+
+def field_candidates(words: Sequence[Word], field: Rect, min_conf: float = 60) -> list[str]:
+    """Every text that may name the field whose box is ``field``: on its row to the left, above it, inside
+    it (a placeholder). What the secret check reads: any of them naming a secret makes the field secret."""
+    unit = max(1.0, median(w.box.height for w in words) / REFERENCE_HEIGHT) if words else 1.0
+    return [
+        phrase.text
+        for phrase in phrases(w for w in words if not _noise(w, min_conf))
+        if _holds(field, phrase.box)
+        or _on_row_left(phrase.box, field, unit)
+        or _aligned_above(phrase.box, field, unit, loose=True)
+    ]
+
+
+def _on_row_left(box: Rect, field: Rect, unit: float) -> bool:
+    """Left of the field, on its row: the text's middle within the field's height (its first line for a
+    text area), ending before the field starts."""
+    middle = box.top + box.height / 2
+    row = field.top <= middle <= field.top + min(field.height, 3 * REFERENCE_HEIGHT * unit)
+    gap = field.left - _right(box)
+    return row and -HIT_PAD * unit <= gap <= LEFT_REACH * unit
+
+
+def _aligned_above(box: Rect, field: Rect, unit: float, loose: bool = False) -> bool:
+    """Just above the field, starting where it starts or within its width (a centred label)."""
+    gap = field.top - _bottom(box)
+    reach = (2 if loose else 1) * BOX_ABOVE_GAP * unit
+    return -HIT_PAD * unit <= gap <= reach and field.left - BOX_ALIGN * unit <= box.left < _right(field)
+
+
+def _holds(outer: Rect, inner: Rect) -> bool:
+    middle = (inner.left + inner.width / 2, inner.top + inner.height / 2)
+    return outer.left <= middle[0] < _right(outer) and outer.top <= middle[1] < _bottom(outer)
 
 
 def _label_above(candidates: list[Label], point: tuple[int, int], unit: float) -> Label | None:
@@ -290,7 +437,7 @@ def _odd_short_token(token: str) -> bool:
 
 def is_secret_label(text: str) -> bool:
     """Whether a field label names something secret (password, PIN, token, CVV, API key...)."""
-    return _SECRET.search(text) is not None
+    return names_secret(text)
 
 
 def looks_masked(words: Iterable[Word]) -> bool:

@@ -24,7 +24,7 @@ import shutil
 import subprocess
 import tempfile
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,6 +99,7 @@ class Ocr:
         self.runs = 0  # tesseract processes started, for tests and benchmarks
         self._binary = ""
         self._signature = ""  # tesseract version and settings, part of every cache key
+        self._read: dict[str, list[_Found]] = {}  # the words of every crop read so far, by cache key
 
     def read(self, crops: Sequence[Crop]) -> list[list[Word]]:
         """The words of each crop, with boxes in frame pixels, in the order of ``crops``.
@@ -117,7 +118,20 @@ class Ocr:
         found.update(self._recognize(todo))
         for job in todo:
             self._store(job.key, found[job.key])
+        self._read.update((job.key, found[job.key]) for job in jobs if job.key)
         return [[w.placed(job.origin) for w in found[job.key]] for job in jobs]
+
+    def forget(self, secrets: Collection[str]) -> int:
+        """Remove from the cache every crop read so far whose words show one of ``secrets`` (case-folded):
+        a secret typed into a field that does not mask it must not stay on disk. Returns how many."""
+        removed = 0
+        for key, words in self._read.items():
+            text = "".join(w.text for w in words).casefold()
+            path = self._cache_file(key)
+            if path is not None and any("".join(s.split()) in text for s in secrets):
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
 
     def _find_tesseract(self) -> None:
         if self._signature:

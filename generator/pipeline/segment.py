@@ -5,6 +5,9 @@ Rules (each tested in tests/test_segment.py):
   right button makes a right-click; two clicks within DOUBLE_CLICK_S at one spot make a double-click;
 - printable keys between two pointer actions or window changes are one ``type`` step, edited as the field
   would be (backspace, delete, arrows, home/end); a click followed by typing becomes that type step;
+  typing that no click began (after Tab, after a shortcut) keeps the focused element and the frame of its
+  first key, and its point is inside that element's bounds;
+- keyboard steps carry the frame grabbed at their key and the focused element, like a click its own;
 - ctrl/alt/cmd combinations are ``hotkey`` steps; alt+tab followed by a window change is ``switch_window``;
 - other keys (enter, tab, escape...) are ``key`` steps; repeats of one key merge with a count;
 - scroll notches in one direction at one place merge into one ``scroll`` step;
@@ -19,12 +22,14 @@ from dataclasses import dataclass, field, replace
 from capture.keys import COMMAND_MODIFIERS, MODIFIERS
 from capture.models import (
     CaptureEvent,
+    Element,
     Event,
     FrameRef,
     KeyEvent,
     MouseButtonEvent,
     MoveEvent,
     Recording,
+    Rect,
     ScrollEvent,
     StateEvent,
     WindowEvent,
@@ -58,6 +63,8 @@ class _Text:
     masked: bool = False
     t: float = 0.0
     window: WindowInfo | None = None
+    element: Element | None = None  # the focused element at the first key
+    frame: FrameRef | None = None  # the frame grabbed at the first key
 
     def insert(self, char: str) -> None:
         self.chars.insert(self.cursor, char)
@@ -104,7 +111,16 @@ class _Segmenter:
             self.window_change(event)
         elif isinstance(event, CaptureEvent):
             self.end_text()
-            self.add(Draft("capture", event.t, (event.x, event.y), window=event.window, frame=event.frame))
+            self.add(
+                Draft(
+                    "capture",
+                    event.t,
+                    (event.x, event.y),
+                    window=event.window,
+                    frame=event.frame,
+                    element=event.element,
+                )
+            )
         elif isinstance(event, StateEvent):
             self.end_text()
 
@@ -181,14 +197,14 @@ class _Segmenter:
             return
         elif command or (event.key is not None and "shift" in event.mods):
             self.end_text()
-            self.add(Draft("hotkey", event.t, value=_combo(event), window=event.window))
+            self.add(_from_key("hotkey", event, _combo(event)))
         elif event.key is not None:
             self.end_text()
             self.press_key(event.key, event)
 
     def type_char(self, event: KeyEvent) -> None:
         if self.text is None:
-            self.text = _Text(t=event.t, window=event.window)
+            self.text = _Text(t=event.t, window=event.window, element=event.element, frame=event.frame)
         if event.masked:
             self.text.masked = True
             self.text.insert("\0")
@@ -201,7 +217,7 @@ class _Segmenter:
         if last is not None and last.action == "key" and last.value == key and key not in TEXT_END_KEYS:
             self.drafts[-1] = replace(last, count=last.count + 1)
             return
-        self.add(Draft("key", event.t, value=key, window=event.window))
+        self.add(_from_key("key", event, key))
 
     def end_text(self) -> None:
         text, self.text = self.text, None
@@ -210,10 +226,16 @@ class _Segmenter:
         value = None if text.masked else "".join(text.chars)
         click = self.field_click
         if click is not None and self.drafts and self.drafts[-1] is click:
-            self.drafts[-1] = replace(click, action="type", value=value)
+            element = click.element or text.element
+            self.drafts[-1] = replace(click, action="type", value=value, element=element)
             self.field_click = None
             return
-        self.add(Draft("type", text.t, value=value, window=text.window))
+        point = inside(text.element.bounds) if text.element and text.element.bounds else None
+        self.add(
+            Draft(
+                "type", text.t, point, value=value, window=text.window, frame=text.frame, element=text.element
+            )
+        )
 
     def window_change(self, event: WindowEvent) -> None:
         if event.window is None:
@@ -241,7 +263,18 @@ def _from_press(
         window=press.window,
         frame=press.frame,
         duration=round(release.t - press.t, 4),
+        element=press.element,
     )
+
+
+def _from_key(action: Action, event: KeyEvent, value: str) -> Draft:
+    return Draft(action, event.t, value=value, window=event.window, frame=event.frame, element=event.element)
+
+
+def inside(bounds: Rect) -> tuple[int, int]:
+    """Where in a field's bounds a click would have been: near its start, at mid height (a point left of
+    the text a field holds, as a click that begins typing usually is)."""
+    return bounds.left + min(bounds.width // 2, max(4, bounds.height // 2)), bounds.top + bounds.height // 2
 
 
 def _drop_noise(drafts: list[Draft], events: tuple[Event, ...]) -> list[Draft]:

@@ -2,7 +2,8 @@
 value stream, then built by MkDocs-Material or Zensical (``vsop build``) or previewed (``vsop serve``).
 
 Takes a library (its guides scanned by ``generator.library.scan``); gives a static site. metrics.py computes
-process and lead times and coverage, pages.py gives the pages' typed contexts, project.py writes the MkDocs project incrementally, build.py and serve.py run the engine,
+process and lead times and coverage, pages.py gives the pages' typed contexts, project.py writes the MkDocs
+project incrementally, build.py and serve.py run the engine,
 launcher.py starts a guide's editor from the "Edit this guide" link of a served page.
 """
 

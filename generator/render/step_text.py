@@ -25,6 +25,7 @@ ACTIONS = frozenset(get_args(Action))
 Vertical = Literal["top", "middle", "bottom"]
 Horizontal = Literal["left", "center", "right"]
 SecretKind = Literal["password", "pin", "code", "secret"]
+PersonalKind = Literal["email", "phone", "card", "iban"]  # personal data a typed value was, shown by its kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,7 @@ class StepContext:
     window: str | None
     count: int = 1
     secret: SecretKind | None = None
+    personal: PersonalKind | None = None  # a value that was personal data: the sentence names its kind
     region: Region | None = None
     end_target: str | None = None  # drag: the label where the drag ends
     end_region: Region | None = None
@@ -67,9 +69,9 @@ class StepLike(Protocol):
     def secret(self) -> bool: ...
 
 
-_PASSWORD = re.compile(r"pass(word|wort|phrase|code)?\b|mot de passe|contrase|kennwort", re.IGNORECASE)
-_PIN = re.compile(r"\bpin\b", re.IGNORECASE)
-_CODE = re.compile(r"\b(cvv|cvc|cvv2|otp|tan)\b|code", re.IGNORECASE)
+_PASSWORD = re.compile(r"pass(word|wort|phrase)?\b|mot de passe|contrase|kennwort|wachtwoord|senha", re.I)
+_PIN = re.compile(r"\bpin\b|geheimzahl", re.IGNORECASE)
+_CODE = re.compile(r"\b(cvv|cvc|cvv2|csc|otp|tan)\b|code", re.IGNORECASE)
 
 
 def secret_kind(target: str | None) -> SecretKind:
@@ -98,6 +100,7 @@ def step_context(
     end_target: str | None = None,
     region: Region | None = None,
     end_region: Region | None = None,
+    personal: PersonalKind | None = None,
 ) -> StepContext:
     return StepContext(
         action=step.action,
@@ -106,6 +109,7 @@ def step_context(
         window=text_or_none(step.window),
         count=step.count,
         secret=secret_kind(step.target) if step.secret else None,
+        personal=None if step.secret else personal,
         region=region,
         end_target=text_or_none(end_target),
         end_region=end_region,
@@ -117,15 +121,17 @@ def step_text(
     end_target: str | None = None,
     region: Region | None = None,
     end_region: Region | None = None,
+    personal: PersonalKind | None = None,
 ) -> str:
     """The sentence of one step ("Click **Save lead**.") from ``templates/step.md.j2``.
 
     ``end_target`` (the label where a drag ended) and ``end_region`` say where a drag went; ``region`` (see
-    :func:`region_of`) names where an unlabelled pointer step was. A secret value is never shown.
+    :func:`region_of`) names where an unlabelled pointer step was; ``personal`` names the kind of personal
+    data a typed value was, in its place. A secret value is never shown.
     """
     if step.action not in ACTIONS:
         raise ValueError(f"step action {step.action!r}: expected one of {', '.join(sorted(ACTIONS))}")
-    ctx = step_context(step, end_target, region, end_region)
+    ctx = step_context(step, end_target, region, end_region, personal)
     return environment().get_template("step.md.j2").render(s=ctx).strip()
 
 

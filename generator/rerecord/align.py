@@ -7,6 +7,11 @@ same value. A typed value may differ (the step *changed*). Between two matched s
 a step of the recording with the same action in the same window, whose labels differ, are one step whose
 target was *renamed* ("Save lead" is now "Create lead"). What is left is *removed* (only in the guide) or
 *added* (only in the recording). Pure: no file is read; whether a screenshot changed is asked of a callback.
+
+When both steps were named by the accessibility tree (they have a ``role``), their element's identity decides
+instead of the label alone: the same role, the same name, and ancestors alike (two "OK" buttons of two
+dialogs are two elements; a "Save" menu item is not a "Save" button), and a renamed target is an element of
+the same role in the same place. Otherwise the labels are compared as OCR read them.
 """
 
 from __future__ import annotations
@@ -23,10 +28,12 @@ Kind = Literal["same", "changed", "added", "removed"]
 What = Literal["target", "value", "window", "screen"]  # what differs in a changed step
 SAME_LABEL = 0.85  # label similarity (after folding OCR look-alikes) from which two labels are one
 SAME_WINDOW = 0.6  # window-title similarity from which two matching steps are in the same window
+SAME_PLACE = 0.75  # similarity of two elements' named ancestors from which they sit in the same place
 # alignment scores: a step whose label OCR could not read on one side is likelier the same step than one
 # whose label reads differently; neither outweighs a real match
 _MATCH, _RETYPED, _UNREAD, _RENAMED = 1.0, 0.9, 0.5, 0.1
 _VALUED = frozenset({"key", "hotkey", "scroll"})  # actions whose value says which step it is
+_TITLED = frozenset({"frame", "window", "document web", "document frame"})  # named by a changing title
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,13 +118,49 @@ def _score(a: Step, b: Step) -> float | None:
     same_value = _value(a) == _value(b)
     if a.action in _VALUED and not same_value:
         return None
-    if same_label(a.target, b.target) and window >= SAME_WINDOW:
+    if same_target(a, b) and window >= SAME_WINDOW:
         return _MATCH if same_value else _RETYPED
     if (a.target is None) != (b.target is None) and window >= SAME_WINDOW:
         return _UNREAD
-    if a.window == b.window:  # a renamed target: only where nothing better is found, in the same window
+    if _renamed(a, b, window):  # only where nothing better is found
         return _RENAMED
     return None
+
+
+def same_target(a: Step, b: Step) -> bool:
+    """One element: by identity when the tree named both steps, else by the label OCR read."""
+    if _identified(a) and _identified(b):
+        return a.role == b.role and same_label(a.target, b.target) and _same_place(a, b)
+    return same_label(a.target, b.target)
+
+
+def _renamed(a: Step, b: Step, window: float) -> bool:
+    """Whether ``b`` may be ``a`` with its target renamed: an element of the same role in the same place,
+    else (labels only) a step in the same window."""
+    if _identified(a) and _identified(b):
+        return a.role == b.role and _same_place(a, b) and window >= SAME_WINDOW
+    return a.window == b.window
+
+
+def _identified(step: Step) -> bool:
+    return step.role is not None and step.target is not None
+
+
+def _same_place(a: Step, b: Step) -> bool:
+    """Ancestors alike: most of them the same, a window's or a page's title left out (it changes with what
+    the window shows, and the step's ``window`` is compared on its own)."""
+    if a.ancestors == b.ancestors:
+        return True
+    fa, fb = _place(a.ancestors), _place(b.ancestors)
+    return difflib.SequenceMatcher(None, fa, fb, autojunk=False).ratio() >= SAME_PLACE
+
+
+def _place(ancestors: Sequence[str]) -> list[str]:
+    place = []
+    for ancestor in ancestors:
+        role, _, name = ancestor.partition(": ")
+        place.append(role if role in _TITLED else f"{role}: {fold(name)}")
+    return place
 
 
 def _traceback(scores: list[list[float | None]], n: int, m: int) -> list[tuple[int | None, int | None]]:
@@ -170,7 +213,7 @@ def _pair(
         return Pair(i, None, "removed")
     a, b = old[i], new[j]
     changed: list[What] = []
-    if not same_label(a.target, b.target):
+    if not same_target(a, b):
         changed.append("target")
     if _value(a) != _value(b):
         changed.append("value")

@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from generator.guide.model import Guide, Revision, Step
+from generator.guide.model import Guide, NameSource, Revision, Step, needs_review
 from generator.guide.versions import Bump, bump_kind, next_version
 from generator.pipeline.generate import Recorded, recorded_field
 from generator.render.environment import environment
@@ -38,6 +38,9 @@ class Row:
     new_target: str | None = None
     old_value: str | None = None
     new_value: str | None = None
+    source: NameSource | None = None  # where the name of the step as it will be came from
+    confidence: float | None = None  # how sure that name is (0..1)
+    review: bool = False  # a shown step whose name is unsure: a person should check it first
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,13 @@ class Comparison:
 
     def count(self, *kinds: Kind) -> int:
         return sum(1 for r in self.rows if r.kind in kinds)
+
+    @property
+    def to_review(self) -> tuple[Row, ...]:
+        """The rows whose step's name is unsure, least sure first: what a person checks first."""
+        return tuple(
+            sorted((r for r in self.rows if r.review), key=lambda r: (r.confidence or 0.0, r.new or 0))
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +151,11 @@ def _merge(
             step = dataclasses.replace(fresh, id=_fresh_id(fresh.id, taken), change="new", was=None)
             sources[step.id] = "new"
         elif pair.kind == "same":
-            step = dataclasses.replace(old[pair.old], at=fresh.at, change=None, was=None)
+            kept = old[pair.old]  # the element's identity as last recorded, for the next alignment
+            role, ancestors = (fresh.role, fresh.ancestors) if fresh.role else (kept.role, kept.ancestors)
+            step = dataclasses.replace(
+                kept, at=fresh.at, change=None, was=None, role=role, ancestors=list(ancestors)
+            )
             sources[step.id] = "old"
         else:
             step = _changed(old[pair.old], fresh, pair)
@@ -255,6 +269,9 @@ def _rows(
                 new_target=fresh.target if fresh else None,
                 old_value=None if before is None or before.secret else before.value,
                 new_value=None if fresh is None or fresh.secret else fresh.value,
+                source=after.source if shown_after and after else None,
+                confidence=after.confidence if shown_after and after else None,
+                review=shown_after and after is not None and needs_review(after),
             )
         )
     return tuple(rows)

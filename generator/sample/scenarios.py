@@ -29,7 +29,8 @@ Stage = Literal[
     "customer-delivery",
 ]
 STAGES: tuple[str, ...] = get_args(Stage)
-AppName = Literal["chromium", "mousepad"]
+AppName = Literal["chromium", "mousepad", "program"]
+"""``program``: the scenario's ``command`` (a GTK dialog, a Qt window), its elements found by OCR."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +45,13 @@ class Click:
 
 @dataclass(frozen=True, slots=True)
 class ClickText:
-    """Click the text that OCR reads in the active window: menus, dialogs, the open list of a select."""
+    """Click the text that OCR reads in the active window: menus, dialogs, the open list of a select.
+    With ``beside`` (or ``below``), click that many pixels right of where the text starts (below its
+    bottom, at its middle) instead: the field that a label on its left (or above it) names."""
 
     text: str
+    beside: int = 0
+    below: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +108,7 @@ class Scenario:
     actions: tuple[Input, ...]
     steps: tuple[ExpectedStep, ...]
     titles: tuple[str, ...]  # window titles the recording must show
+    command: tuple[str, ...] = ()  # the program an app="program" scenario starts
 
     @property
     def presses(self) -> int:

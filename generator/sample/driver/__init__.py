@@ -12,7 +12,8 @@ in one 1920x1080 recording, the long recording of ``bench/generate.py``.
 The display, X input, waiting and ``vsop record`` in a subprocess come from ``generator.sample.xsession``
 (shared with the tests and the benchmarks). The modules, from the bottom up: ``errors``; ``screen_text``
 (OCR); ``websocket`` and ``devtools``; ``chromium_launch``, ``page_scripts`` and ``chromium``; ``mousepad``;
-``apps`` (the interface of both); ``perform``; ``completeness`` (what a recording, finished or still being
+``program`` (any program a scenario starts: the corpus's zenity dialogs and Qt window); ``apps`` (the
+interface of all three); ``perform``; ``completeness`` (what a recording, finished or still being
 written, holds of its scenario); ``long_session``; ``recording``; ``cli``.
 """
 

@@ -1,4 +1,5 @@
-"""The application a scenario runs in (Chromium or mousepad), behind one small interface."""
+"""The application a scenario runs in (Chromium, mousepad or a program of its own), behind one small
+interface."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Protocol
 from generator.sample.driver.chromium import Chromium
 from generator.sample.driver.chromium_launch import HOME_PAGE
 from generator.sample.driver.mousepad import Mousepad
+from generator.sample.driver.program import Program
 from generator.sample.scenarios import Click, Scenario
 from generator.sample.xsession import VirtualDisplay, Xdo
 
@@ -40,6 +42,8 @@ def session(scenario: Scenario, display: VirtualDisplay, chromium: Chromium | No
     """The scenario's application, started (or a running Chromium shown on the start page), closed after."""
     if scenario.app == "mousepad":
         app: AppSession = Mousepad(display).start()
+    elif scenario.app == "program":
+        app = Program(display, scenario.command).start()
     elif chromium is not None:
         chromium.open(start_page(scenario))
         app = chromium

@@ -18,7 +18,7 @@ CHROMIUM_WINDOW = (40, 30, 1200, 740)  # x, y, width, height: fits a 1280x800 sc
 
 
 def page_url(page: str) -> str:
-    path = ACME / page
+    path = (ACME / page).resolve()  # a page of the corpus is "../corpus/web/<page>"
     if not path.is_file():
         raise DriverError(f"{page}: no such Acme CRM page in {ACME.name}/")
     return path.as_uri()
@@ -31,7 +31,9 @@ def launch(
     x, y, width, height = window
     place = (f"--window-position={x},{y}", f"--window-size={width},{height}")
     binary = find_chromium("the sample driver")
-    argv = chromium_argv(binary, profile, *place, "--remote-debugging-port=0", f"--app={page_url(page)}")
+    argv = chromium_argv(
+        binary, profile, *place, "--remote-debugging-port=0", f"--app={page_url(page)}", accessible=True
+    )
     return subprocess.Popen(argv, env=display.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

@@ -22,7 +22,7 @@ def do(action: Input, app: AppSession, display: VirtualDisplay) -> None:
     if isinstance(action, Click):
         app.click(action)
     elif isinstance(action, ClickText):
-        click_text(app.xdo, display, action.text)
+        click_text(app.xdo, display, action.text, beside=action.beside, below=action.below)
     elif isinstance(action, TypeText):
         app.xdo.type(action.text)
     elif isinstance(action, Press):

@@ -1,0 +1,177 @@
+"""The one decision on what a typed value may show: whether it is secret (then it is never written,
+anywhere), and which personal data it holds (then the step text names its kind instead).
+
+A typed value is secret when any of these says so, whatever else says otherwise:
+- the recording was made with ``--no-text``;
+- the element typed into is a password or protected field (its role or states);
+- any name the field goes by matches the secret words: every label candidate OCR read around the field, and
+  the element's name, label relation, description and placeholder;
+- masking dots showed in the field's box, in the frame of the step or in any later frame (or, for a field
+  whose place is unknown, dots appeared anywhere on the next frame that were not on the one before).
+
+Personal data is what image redaction finds (``generator/pipeline/redact.py``): e-mail addresses, phone,
+card and IBAN numbers.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from capture.models import Element, FrameRef, Recording, Rect
+from generator.guide.model import Draft
+from generator.pipeline.pixels import FrameLook, Grey, masking_dots
+from generator.pipeline.redact import FINDERS
+from generator.render.step_text import PersonalKind
+
+log = logging.getLogger(__name__)
+LATER_FRAMES = 3  # frames after a typing run's start in which its field's masking dots are looked for
+MIN_SECRET = 3  # characters: a shorter secret is not looked for on screens (it would blur every word)
+
+
+SECRET_WORDS = re.compile(
+    r"pass\s*-?\s*(?:word|wort|phrase|code)|\bpasswd\b|\bpwd\b|\bpin\b|\bsecret\b|\btoken\b|"
+    r"\bcv[cv]2?\b|\bcsc\b|security\s*code|api[\s_-]*key|access\s*key|private\s*key|\botp\b|one[\s-]*time|"
+    r"\b[2m]fa\b|\btan\b|\bpasscode\b|verification\s*code|kennwort|geheimzahl|mot\s+de\s+passe|"
+    r"contrase[nñ]a|\bsenha\b|wachtwoord",
+    re.IGNORECASE,
+)
+# How a piece of personal data stands in a value that holds more than it: "Call [phone number] at noon".
+PLACEHOLDERS: dict[PersonalKind, str] = {
+    "email": "[e-mail address]",
+    "phone": "[phone number]",
+    "card": "[card number]",
+    "iban": "[IBAN]",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """What is known of the field a typing run went into."""
+
+    element: Element | None = None
+    labels: tuple[str, ...] = ()  # every label candidate OCR read around the field
+    masked: bool = False  # masking dots in the field (its box, or anywhere new when its place is unknown)
+
+
+@dataclass(frozen=True, slots=True)
+class Withheld:
+    """A typed value as it may be written: ``value`` with each piece of personal data replaced by its
+    placeholder (None when the value was nothing but one piece, then named by ``kind``)."""
+
+    value: str | None
+    kind: PersonalKind | None = None
+
+
+def names_secret(text: str | None) -> bool:
+    """Whether a label or name says the field holds a secret (password, PIN, token, CVV, API key...)."""
+    return text is not None and SECRET_WORDS.search(text) is not None
+
+
+def element_names(element: Element | None) -> tuple[str, ...]:
+    """Every name an element goes by: its name, label relation, description and placeholder."""
+    if element is None:
+        return ()
+    names = (element.name, element.label, element.description, element.placeholder)
+    return tuple(n for n in names if n)
+
+
+def is_secret(field: Field, *, no_text: bool = False) -> bool:
+    """Whether what was typed into ``field`` must never be written."""
+    if no_text or field.masked or (field.element is not None and field.element.secret):
+        return True
+    return any(names_secret(name) for name in (*field.labels, *element_names(field.element)))
+
+
+def secret_pieces(values: Iterable[str | None]) -> frozenset[str]:
+    """Typed secrets to find again on later screens (a field that does not mask them) and blur: each
+    value case-folded, as image redaction compares words."""
+    return frozenset(v.casefold() for value in values if value and len(v := value.strip()) >= MIN_SECRET)
+
+
+class Frames:
+    """The frames of a recording in grey, each read once, and which come after a moment."""
+
+    def __init__(self, recording: Recording) -> None:
+        self.recording = recording
+        self._grey: dict[Path, Grey | None] = {}
+        refs = [getattr(e, "frame", None) for e in recording.events]
+        self.refs = sorted({f.file: f for f in refs if isinstance(f, FrameRef)}.values(), key=lambda f: f.t)
+
+    def grey(self, path: Path) -> Grey | None:
+        if path not in self._grey:
+            try:
+                with Image.open(path) as image:
+                    self._grey[path] = Grey.of(image)
+            except (OSError, SyntaxError, UnidentifiedImageError) as exc:
+                log.warning("%s: unreadable frame (%s)", path, exc)
+                self._grey[path] = None
+        return self._grey[path]
+
+    def look(self, path: Path) -> FrameLook | None:
+        grey = self.grey(path)
+        return None if grey is None else FrameLook(grey)
+
+    def after(self, t: float, monitor: int | None) -> list[FrameRef]:
+        return [f for f in self.refs if f.t > t and (monitor is None or f.monitor == monitor)]
+
+    def before(self, t: float, monitor: int | None) -> FrameRef | None:
+        earlier = [f for f in self.refs if f.t <= t and (monitor is None or f.monitor == monitor)]
+        return earlier[-1] if earlier else None
+
+    def dots(self, frame: FrameRef, region: Rect | None = None) -> list[Rect]:
+        grey = self.grey(self.recording.frame_path(frame))
+        return [] if grey is None else masking_dots(grey, region)
+
+
+def masked_field(frames: Frames, draft: Draft, box: Rect | None) -> bool:
+    """Whether masking dots show in the field typed into: in its ``box`` (frame pixels) on the step's frame
+    or on any of the next LATER_FRAMES frames; for a field whose box is unknown, dots on the next frame
+    that were not on the one before (at the step's start)."""
+    own = draft.frame
+    monitor = own.monitor if own is not None else None
+    after = frames.after(own.t if own is not None else draft.t, monitor)
+    later = [f for f in after if own is None or f.file != own.file][:LATER_FRAMES]
+    if box is not None:
+        region = Rect(box.left - 2, box.top - 2, box.width + 4, box.height + 4)
+        return any(frames.dots(frame, region) for frame in ([own] if own else []) + later)
+    if not later:
+        return False
+    start = own or frames.before(draft.t, monitor)
+    known = frames.dots(start) if start is not None else []
+    return any(not any(_overlap(d, k) for k in known) for d in frames.dots(later[0]))
+
+
+def _overlap(a: Rect, b: Rect) -> bool:
+    return (
+        a.left < b.left + b.width
+        and b.left < a.left + a.width
+        and a.top < b.top + b.height
+        and b.top < a.top + a.height
+    )
+
+
+def withhold_personal(value: str) -> Withheld:
+    """``value`` with its personal data (e-mail, IBAN, card, phone, as image redaction finds them) replaced
+    by placeholders; a value that is one piece of personal data and nothing else gives its kind."""
+    spans: list[tuple[int, int, PersonalKind]] = []
+    text = value
+    for reason, finder in FINDERS:
+        kind: PersonalKind = reason  # type: ignore[assignment]
+        for start, end in list(finder(text)):
+            spans.append((start, end, kind))
+            text = text[:start] + "\0" * (end - start) + text[end:]
+    if not spans:
+        return Withheld(value)
+    if len(spans) == 1 and not value[: spans[0][0]].strip() and not value[spans[0][1] :].strip():
+        return Withheld(None, spans[0][2])
+    parts, last = [], 0
+    for start, end, kind in sorted(spans):
+        parts += [value[last:start], PLACEHOLDERS[kind]]
+        last = end
+    return Withheld("".join([*parts, value[last:]]))

@@ -1,0 +1,216 @@
+"""The corpus (generator/sample/corpus/): web pages in Chromium, zenity's GTK 3 dialogs and a Qt window,
+performed for real with xdotool while ``vsop record`` runs on a private Xvfb display with its accessibility
+bus; recorded once per test session. Each guide's steps are scored against the scenario's expected
+(action, target, value) list: with the accessibility tree, and again with the tree's data removed (OCR
+only). The secrets typed into password and PIN fields appear in no file of the library, the site, the
+exports or the OCR cache. A hung or absent accessibility service leaves a recording named by OCR, and says
+why."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from capture import load_recording
+from capture.models import KeyEvent, MouseButtonEvent
+from generator.cli import main
+from generator.guide.store import load_guide
+from generator.library.layout import GUIDE_FILE
+from generator.pipeline.generate import generate
+from generator.sample.check import score
+from generator.sample.corpus.measure import Scored, leaks, ocr_only, score_all, share
+from generator.sample.corpus.record import record_corpus
+from generator.sample.corpus.scenarios import CORPUS, RENAME, SECRETS, secret_of, toolkit
+from generator.sample.driver import perform, typed, wait_written
+from generator.sample.driver.apps import session
+from generator.sample.scenarios import Scenario
+from generator.sample.xsession import RecorderProcess, VirtualDisplay
+from tests.conftest import chromium_binary, missing_tool, need
+
+pytestmark = [pytest.mark.gui, pytest.mark.ocr, pytest.mark.browser]
+
+WITH_TREE = 0.98
+OCR_ONLY = 0.90
+SIZE = (1280, 800)
+
+
+def need_corpus_tools() -> None:
+    need("Xvfb", "openbox", "xdotool", "tesseract", "zenity", "dbus-daemon")
+    chromium_binary()
+    try:
+        import PySide6  # noqa: F401
+    except ImportError:
+        missing_tool("PySide6 is missing (pip install -e '.[test]')")
+
+
+@pytest.fixture(scope="session")
+def corpus_display() -> Iterator[VirtualDisplay]:
+    """A 1280x800 display with its session bus and accessibility bus (the corpus's windows fit it)."""
+    need_corpus_tools()
+    with VirtualDisplay(*SIZE) as display:
+        yield display
+
+
+@pytest.fixture(scope="session")
+def corpus(corpus_display: VirtualDisplay, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every corpus scenario recorded for real, once per test session: ``corpus / scenario.id``."""
+    target = tmp_path_factory.mktemp("corpus")
+    record_corpus(corpus_display, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def ocr_corpus(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same recordings without the accessibility tree's data."""
+    target = tmp_path_factory.mktemp("corpus-ocr")
+    for scenario in CORPUS:
+        ocr_only(corpus / scenario.id, target / scenario.id)
+    return target
+
+
+@pytest.fixture(scope="session")
+def scored_tree(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> list[Scored]:
+    return score_all(corpus, tmp_path_factory.mktemp("lib-tree"), CORPUS)
+
+
+@pytest.fixture(scope="session")
+def scored_ocr(ocr_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> list[Scored]:
+    return score_all(ocr_corpus, tmp_path_factory.mktemp("lib-ocr"), CORPUS)
+
+
+def report(scored: list[Scored]) -> str:
+    lines = []
+    for item in scored:
+        if item.score.diff:
+            lines += [f"{item.scenario.id}:", *(f"  {d}" for d in item.score.diff)]
+    return "\n".join(lines)
+
+
+def test_corpus_spans_eight_screens_three_toolkits_and_a_hundred_steps() -> None:
+    screens = {s.start for s in CORPUS if s.start} | {s.command for s in CORPUS if s.command}
+    assert len(screens) >= 8
+    assert {toolkit(s) for s in CORPUS} == {"web", "gtk", "qt"}
+    assert sum(len(s.steps) for s in CORPUS) >= 100
+    assert len({s.id for s in CORPUS}) == len(CORPUS)
+    with_secret = [s for s in CORPUS if secret_of(s)]
+    assert len(with_secret) >= 4 and {toolkit(s) for s in with_secret} == {"web", "gtk", "qt"}
+    for scenario in with_secret:
+        secret_steps = [s for s in scenario.steps if s.action == "type" and s.value is None]
+        assert len(secret_steps) == len([a for a in scenario.typed if a in SECRETS.values()])
+
+
+def test_every_scenario_is_recorded_with_the_elements_acted_on(corpus: Path) -> None:
+    presses: dict[str, list[MouseButtonEvent]] = {}
+    for scenario in CORPUS:
+        recording = load_recording(corpus / scenario.id)
+        assert recording.problems == () and recording.complete, scenario.id
+        for secret in secret_of(scenario):
+            assert secret in typed(recording), f"{scenario.id}: the secret was really typed"
+        pressed = [e for e in recording.events if isinstance(e, MouseButtonEvent) and e.type == "mouse_press"]
+        presses.setdefault(toolkit(scenario), []).extend(pressed)
+        elements = [e for e in recording.events if getattr(e, "element", None) is not None]
+        assert elements, f"{scenario.id}: no element recorded"
+        for event in elements:
+            element = getattr(event, "element", None)
+            if element is not None and element.secret:
+                assert element.value is None, f"{scenario.id}: a secret field's value was read"
+    for kit, pressed in presses.items():
+        named = [p for p in pressed if p.element is not None and p.element.name]
+        assert len(named) >= len(pressed) / 2, f"{kit}: {len(named)} of {len(pressed)} presses named"
+
+
+def test_steps_are_right_with_the_accessibility_tree(scored_tree: list[Scored]) -> None:
+    right, counted = share(scored_tree)
+    assert counted >= 100
+    assert right / counted >= WITH_TREE, f"{right}/{counted} steps right\n{report(scored_tree)}"
+
+
+def test_steps_are_right_by_ocr_alone(scored_ocr: list[Scored]) -> None:
+    right, counted = share(scored_ocr)
+    assert right / counted >= OCR_ONLY, f"{right}/{counted} steps right\n{report(scored_ocr)}"
+
+
+def test_no_secret_is_written_in_the_library_site_exports_or_cache(
+    scored_tree: list[Scored], scored_ocr: list[Scored], tmp_path: Path
+) -> None:
+    secrets = set(SECRETS.values())
+    exports = tmp_path / "exports"
+    for scored in (scored_tree, scored_ocr):
+        library = scored[0].guide.parents[1]
+        assert main(["build", str(library)]) == 0
+        for item in scored:
+            if not secret_of(item.scenario):
+                continue
+            for fmt in ("html", "md", "pdf"):
+                out = exports / library.name / f"{item.guide.name}.{fmt}"
+                assert main(["export", str(item.guide), "--format", fmt, "--out", str(out)]) == 0
+        assert (library / ".vsop-cache").is_dir() and (library / "site" / "search").is_dir()
+        assert leaks(library, secrets) == []
+    assert len(list(exports.rglob("*.pdf"))) >= 2 * 4
+    assert leaks(exports, secrets) == []
+
+
+def record_with_hung_or_absent_tree(
+    scenario: Scenario, display: VirtualDisplay, out: Path, hang: bool
+) -> tuple[Path, str]:
+    """Record ``scenario``; with ``hang``, the display's accessibility bus stopped (SIGSTOP) once the app
+    runs, so that every query hangs. The recording and what the recorder said on stderr."""
+    with session(scenario, display, None) as app:
+        app.activate()
+        stopped = accessibility_bus(display) if hang else None
+        if stopped is not None:
+            os.kill(stopped, signal.SIGSTOP)
+        try:
+            recorder = RecorderProcess(display, out, "--title", scenario.title)
+            try:
+                perform(scenario, app, display)
+                wait_written(recorder, scenario)
+            except BaseException:
+                recorder.kill()
+                raise
+            code, err = recorder.signal(signal.SIGTERM)
+        finally:
+            if stopped is not None:
+                os.kill(stopped, signal.SIGCONT)
+    assert code == 0, err
+    return out, err
+
+
+def accessibility_bus(display: VirtualDisplay) -> int:
+    """The pid of the accessibility bus's dbus-daemon that this display's session bus started."""
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            argv = (proc / "cmdline").read_bytes().split(b"\0")
+            environ = (proc / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        a11y = b"dbus-daemon" in argv[0] and any(b"accessibility.conf" in a for a in argv)
+        if a11y and f"DISPLAY={display.name}".encode() in environ:
+            return int(proc.name)
+    raise AssertionError(f"no accessibility bus found for {display.name}")
+
+
+@pytest.mark.parametrize("hang", [False, True], ids=["absent", "hung"])
+def test_without_an_answering_tree_recording_goes_on_and_ocr_names_the_steps(
+    hang: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    need_corpus_tools()
+    scenario = RENAME
+    if not hang:  # no session bus at all: nowhere to find the accessibility bus
+        monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+        monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    with VirtualDisplay(*SIZE, accessibility=hang) as display:
+        recording_path, said = record_with_hung_or_absent_tree(scenario, display, tmp_path / "rec", hang)
+    recording = load_recording(recording_path)
+    assert recording.complete and recording.problems == ()
+    assert not any(getattr(e, "element", None) for e in recording.events)
+    assert "OCR" in said, said
+    guide = load_guide(generate(recording_path, tmp_path / "lib") / GUIDE_FILE)
+    assert score(scenario.steps, guide).diff == ()
+    assert any(isinstance(e, KeyEvent) for e in recording.events)
