@@ -23,7 +23,7 @@ from capture.accessibility._atspi_tree import Node
 from capture.accessibility.bus import a11y_address, session_address
 from capture.errors import BackendUnavailableError
 from capture.models import Element
-from generator.sample.xsession import App, VirtualDisplay, end, wait_until
+from generator.sample.xsession import App, SessionError, VirtualDisplay, end, wait_until
 from tests.conftest import chromium_binary, need
 
 FORM = """<!doctype html>
@@ -236,6 +236,45 @@ def test_gtk_dialog_names_entries_from_labels(
             assert hit is not None and (hit.name, hit.role) == (el.name, el.role)
             assert hit.app == "zenity"
         assert names == ["Customer", "Quantity", "Approval PIN"]  # never the dialog's caption
+    finally:
+        app.close()
+
+
+@pytest.mark.gui
+def test_a_gtk_combo_box_clicked_open_is_the_combo_box_not_its_list(
+    backend: Backend, a11y_display: VirtualDisplay, tmp_path: Path
+) -> None:
+    """The recorder asks after the click, when the list the click opened lies over the point; with the
+    process of the window that was under the point at the click, the combo box is what was clicked."""
+    need("zenity")
+    argv = ["zenity", "--forms", "--title=Pickup", "--add-combo=Time window", "--combo-values=Morning|Noon"]
+    app = App(a11y_display, argv, ["--name", "Pickup"], env=app_env(a11y_display, tmp_path))
+    try:
+        pid = app.proc.pid
+
+        def combo() -> tuple[int, int] | None:
+            left, top, width, height = app.geometry
+            for y in range(top, top + height, 8):
+                el = backend.element_at(left + width * 2 // 3, y, pid=pid, timeout=TIMEOUT)
+                if el is not None and el.role == "combo box":
+                    return left + width * 2 // 3, y
+            return None
+
+        x, y = wait_until(combo, 10, "the combo box in the dialog")
+        app.xdo("mousemove", x, y, "click", "1")
+        seen: list[object] = []
+
+        def opened() -> bool:
+            hit = backend.element_at(x, y, pid=None, timeout=TIMEOUT)
+            seen.append(hit and (hit.role, hit.name))
+            return hit is not None and hit.role in ("menu", "menu item")
+
+        try:
+            wait_until(opened, 10, "the list to open over the combo box")
+        except SessionError:
+            raise AssertionError(f"the tree answered {seen[-3:]}") from None
+        hit = backend.element_at(x, y, pid=pid, timeout=TIMEOUT)
+        assert hit is not None and (hit.role, hit.name) == ("combo box", "Time window")
     finally:
         app.close()
 

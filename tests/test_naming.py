@@ -35,6 +35,7 @@ from generator.pipeline.naming import (
     from_place,
     identity,
     shown_text,
+    shown_unseen,
 )
 from tests.conftest import need
 
@@ -68,6 +69,19 @@ def test_a_clicked_combo_box_is_named_by_what_it_shows_else_its_label() -> None:
     assert element_name(empty, clicked=True) == ("Time window", "label")
     assert element_name(web) == ("Industry", "name")  # typing into it: never its value
     assert element_name(entry("ACME Corp"), typed=None, clicked=True) == ("ACME Corp", "name")
+
+
+def test_a_combo_box_whose_box_did_not_show_its_value_at_the_click_is_named_as_a_field() -> None:
+    """GTK selects the first item when the click opens the list, before the tree is asked: the value is then
+    not what the box showed at the click, which OCR of the click's screenshot tells."""
+    gtk = Element("Time window", "combo box", value="Morning", label="Time window")
+    name = from_element(gtk, Rect(0, 0, 120, 24), clicked=True)
+    assert name is not None and name.text == "Morning"
+    unseen = shown_unseen(name, gtk, None)  # the box showed nothing
+    assert unseen is not None and unseen.text == "Time window" and unseen.source == "accessibility"
+    assert shown_unseen(name, gtk, "Morning") is None  # it showed its value: kept
+    button = from_element(Element("Save", "push button"), None, clicked=True)
+    assert button is not None and shown_unseen(button, Element("Save", "push button"), None) is None
 
 
 def test_containers_punctuation_paragraphs_and_values_name_nothing() -> None:

@@ -101,8 +101,15 @@ class Backend:
         return out
 
     def _target_at(self, x: int, y: int, pid: int | None) -> Target:
+        """Where to look for the element under (x, y). A ``pid`` given by the caller was read from the managed
+        window under the point when the input happened (a popup has no such window): a popup found there now
+        opened since, in answer to the input (a combo box's list), and is not what the input acted on."""
         target = self._screen.at(x, y) if self._screen is not None else Target(None)
-        return Target(pid, target.title, target.popup) if pid is not None else target
+        if pid is None:
+            return target
+        if target.popup and self._screen is not None:  # the window under the popup keeps the activation
+            target = self._screen.active()
+        return Target(pid, target.title, popup=False)
 
     def _run(self, query: Callable[[Deadline], T], timeout: float, pid: int | None) -> T:
         deadline = Deadline(timeout)

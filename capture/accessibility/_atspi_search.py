@@ -87,13 +87,24 @@ def deepest_at(tree: Tree, window: Window, x: int, y: int, deadline: Deadline, p
         )
         if nxt[1] == NULL_PATH or nxt == cur:
             break
+        if not popup and _is_combo(tree, cur, deadline):
+            return cur
         cur = nxt
     for _ in range(64):
+        if not popup and _is_combo(tree, cur, deadline):
+            break
         child = child_at(tree, cur, x, y, deadline)
         if child is None:
             break
         cur = child
     return cur
+
+
+def _is_combo(tree: Tree, ref: Ref, deadline: Deadline) -> bool:
+    """A combo box, whose list the input opened after it happened (GTK 3 hangs the list's items under the
+    combo box, showing and over the point by the time the tree is asked): not to be descended into."""
+    role = tree.conn.call(Call(ref, ACCESSIBLE, "GetRoleName"), deadline)
+    return bool(role) and role[0] == "combo box"
 
 
 def child_at(tree: Tree, ref: Ref, x: int, y: int, deadline: Deadline, depth: int = 0) -> Ref | None:

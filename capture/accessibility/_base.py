@@ -23,9 +23,10 @@ class AccessibilityBackend(Protocol):
     name: str
 
     def element_at(self, x: int, y: int, *, pid: int | None, timeout: float) -> Element | None:
-        """The element under the virtual-screen point (x, y). ``pid``: the process whose window is there, when
-        the caller knows it; None lets the backend find it (X11: ``_NET_WM_PID`` of the window under the
-        point)."""
+        """The element under the virtual-screen point (x, y). ``pid``: the process whose managed window was
+        under the point when the input happened, when the caller knows it (then a popup that opened since is
+        looked through); None lets the backend find it now (X11: ``_NET_WM_PID`` of the window under the
+        point, a popup menu included)."""
 
     def focused(self, *, pid: int | None, timeout: float) -> Element | None:
         """The element that has the keyboard focus in the process ``pid`` (None: the active window's)."""

@@ -52,6 +52,7 @@ from generator.pipeline.naming import (
     from_label,
     from_place,
     shown_text,
+    shown_unseen,
 )
 from generator.pipeline.ocr import Crop, Ocr
 from generator.pipeline.pixels import FrameLook, field_box
@@ -400,7 +401,14 @@ def _checked_by_view(item: _Work, words: list[Word]) -> Name | None:
             return name
         label = find_label(words, shot.point, "field", field=item.field, look=item.look)
         return cross_checked(name, label.text if label is not None else None)
-    if name.box is None or not checks_shown_text(name.role):
+    if name.box is None:
+        return name
+    element = item.draft.element
+    if element is not None and item.draft.action in POINTER_ACTIONS:
+        unseen = shown_unseen(name, element, shown_text(words, name.box))
+        if unseen is not None:
+            return unseen
+    if not checks_shown_text(name.role):
         return name
     return cross_checked(name, shown_text(words, name.box))
 

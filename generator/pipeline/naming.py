@@ -228,6 +228,22 @@ def shown_text(words: Sequence[Word], box: Rect) -> str | None:
     return None if not text or looks_garbage(text) else text
 
 
+def shown_unseen(name: Name, element: Element, seen: str | None) -> Name | None:
+    """A clicked combo box named by what it shows (:data:`SHOWING_ROLES`), where OCR of its box on the
+    screenshot of the click does not read that (the tree was asked after the click opened the list, and the
+    box then shows the item under the pointer): named as a field instead (its name, label, placeholder).
+    None when ``name`` is not such a name."""
+    if name.role not in SHOWING_ROLES or name.text is None or name.text != clean(element.value):
+        return None
+    if seen is not None and not disagree(name.text, seen):
+        return None
+    other = element_name(element)
+    if other is None:
+        return None
+    text, way = other
+    return replace(name, text=text, confidence=min(name.confidence or 1.0, ELEMENT_CONFIDENCE[way]))
+
+
 def checks_shown_text(role: str | None) -> bool:
     """Whether the element's name is the text inside its box (a button, a link, a menu item)."""
     return role in SHOWN_NAME_ROLES
