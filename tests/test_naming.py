@@ -26,6 +26,7 @@ from generator.guide.store import load_guide
 from generator.library.layout import Library
 from generator.pipeline.generate import Options, generate
 from generator.pipeline.naming import (
+    absent_item,
     cross_checked,
     disagree,
     element_box,
@@ -82,6 +83,14 @@ def test_a_combo_box_whose_box_did_not_show_its_value_at_the_click_is_named_as_a
     assert shown_unseen(name, gtk, "Morning") is None  # it showed its value: kept
     button = from_element(Element("Save", "push button"), None, clicked=True)
     assert button is not None and shown_unseen(button, Element("Save", "push button"), None) is None
+
+
+def test_a_menu_item_with_no_text_on_the_screenshot_of_the_click_was_not_clicked() -> None:
+    item = from_element(Element("Morning", "menu item"), Rect(0, 0, 80, 20), clicked=True)
+    assert item is not None and absent_item(item, None)  # the list opened after the click
+    assert not absent_item(item, "Morning")  # the menu was there: clicked
+    button = from_element(Element("Add line", "push button"), Rect(0, 0, 20, 20), clicked=True)
+    assert button is not None and not absent_item(button, None)  # an icon-only button shows no text
 
 
 def test_containers_punctuation_paragraphs_and_values_name_nothing() -> None:

@@ -45,6 +45,7 @@ from generator.pipeline.label import (
 )
 from generator.pipeline.naming import (
     Name,
+    absent_item,
     checks_shown_text,
     cross_checked,
     element_box,
@@ -405,7 +406,11 @@ def _checked_by_view(item: _Work, words: list[Word]) -> Name | None:
         return name
     element = item.draft.element
     if element is not None and item.draft.action in POINTER_ACTIONS:
-        unseen = shown_unseen(name, element, shown_text(words, name.box))
+        seen = shown_text(words, name.box)
+        if absent_item(name, seen) and shot.point is not None:
+            label = find_label(words, shot.point, "pointer")
+            return from_label(label) if label is not None else from_place(_region(item) is not None)
+        unseen = shown_unseen(name, element, seen)
         if unseen is not None:
             return unseen
     if not checks_shown_text(name.role):

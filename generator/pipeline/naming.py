@@ -93,6 +93,7 @@ SHOWN_NAME_ROLES = frozenset(
         "tree item",
     }
 )
+MENU_ITEM_ROLES = frozenset({"menu item", "check menu item", "radio menu item"})
 Way = Literal["shown", "name", "label", "placeholder", "description"]
 ELEMENT_CONFIDENCE: dict[Way, float] = {
     "shown": 0.9,
@@ -242,6 +243,13 @@ def shown_unseen(name: Name, element: Element, seen: str | None) -> Name | None:
         return None
     text, way = other
     return replace(name, text=text, confidence=min(name.confidence or 1.0, ELEMENT_CONFIDENCE[way]))
+
+
+def absent_item(name: Name, seen: str | None) -> bool:
+    """A menu item the tree named where the click's screenshot shows no text in its box: the list or menu
+    was opened by the click and answered the question asked after it (a combo box's list over the pointer),
+    so the item is not what the click acted on. A menu item always shows its text."""
+    return name.source == "accessibility" and name.role in MENU_ITEM_ROLES and seen is None
 
 
 def checks_shown_text(role: str | None) -> bool:
