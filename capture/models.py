@@ -17,6 +17,14 @@ class Rect:
     def contains(self, x: int, y: int) -> bool:
         return self.left <= x < self.left + self.width and self.top <= y < self.top + self.height
 
+    def overlaps(self, other: Rect) -> bool:
+        return (
+            self.left < other.left + other.width
+            and other.left < self.left + self.width
+            and self.top < other.top + other.height
+            and other.top < self.top + self.height
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Monitor:

@@ -212,7 +212,7 @@ def masking_dots(grey: Grey, region: Rect | None = None) -> list[Rect]:
         runs = [(area.left + m.start(), m.end() - m.start()) for m in _RUN.finditer(row)]
         for chain in _chains([r for r in runs if DOT_MIN <= r[1] <= DOT_MAX]):
             dots = _round_dots(grey, chain, y, table)
-            if dots is not None and not any(_overlap(dots, f) for f in found):
+            if dots is not None and not any(dots.overlaps(f) for f in found):
                 found.append(dots)
     return found
 
@@ -304,15 +304,6 @@ def _holds(box: Rect, inner: Rect) -> bool:
         and box.top <= inner.top
         and inner.left + inner.width <= box.left + box.width
         and inner.top + inner.height <= box.top + box.height
-    )
-
-
-def _overlap(a: Rect, b: Rect) -> bool:
-    return (
-        a.left < b.left + b.width
-        and b.left < a.left + a.width
-        and a.top < b.top + b.height
-        and b.top < a.top + a.height
     )
 
 

@@ -144,16 +144,7 @@ def masked_field(frames: Frames, draft: Draft, box: Rect | None) -> bool:
         return False
     start = own or frames.before(draft.t, monitor)
     known = frames.dots(start) if start is not None else []
-    return any(not any(_overlap(d, k) for k in known) for d in frames.dots(later[0]))
-
-
-def _overlap(a: Rect, b: Rect) -> bool:
-    return (
-        a.left < b.left + b.width
-        and b.left < a.left + a.width
-        and a.top < b.top + b.height
-        and b.top < a.top + a.height
-    )
+    return any(not any(d.overlaps(k) for k in known) for d in frames.dots(later[0]))
 
 
 def withhold_personal(value: str) -> Withheld:
