@@ -7,7 +7,10 @@ and clicks N times (default 200) with xdotool at varied spots of the text, so th
 differ. Latency of a press is ``frame.t - event.t`` from the recording: the time from the input callback's
 stamp to the end of the grab. The raw mss grab time and the time of one accessibility query (the element
 under a click point, the focused element: what the recorder asks, with the same backend) are measured in the
-same run on the same display and application.
+same run on the same display and application. So are the same clicks recorded with ``--frame-format png``
+(frames stored as before recording format 2): the recorder's CPU for the clicks with its lossless WebP
+frames against PNG frames (until every frame is written, so all the encoding counts), and the bytes per
+frame of each.
 
     python -m bench.capture [--clicks N] [--json PATH]
 
@@ -49,6 +52,8 @@ SETTLE_S = 1.0
 RAW_GRABS = 100
 QUERIES = 100
 QUERY_TIMEOUT_S = 0.25  # the recorder's limit (capture.elements.QUERY_TIMEOUT_S)
+FRAME_BYTES = 60_000  # mean stored frame (issue 16)
+CPU_GROWTH = 4 / 3  # the recorder's CPU for the clicks, WebP frames over PNG frames (issue 16)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +72,17 @@ class Results:
     raw_grab_ms: tuple[float, ...]
     cpu_idle_pct: float
     cpu_clicking_pct: float
+    cpu_clicking_s: float  # CPU seconds the recorder used for the clicks, every frame written
     frame_bytes: tuple[int, ...]
     with_element: int  # presses recorded with their element
     accessibility: dict[str, object]  # meta.json's summary of the recorder's queries
     element_at_ms: tuple[float, ...]
     focused_ms: tuple[float, ...]
     latency_plain_ms: tuple[float, ...]  # the same clicks recorded with --no-accessibility, same run
+    cpu_clicking_png_pct: float  # the same clicks recorded with --frame-format png, same run
+    cpu_clicking_png_s: float
+    frame_bytes_png: tuple[int, ...]
+    latency_png_ms: tuple[float, ...]
 
 
 # -- the desktop -------------------------------------------------------------------------------------------
@@ -134,12 +144,18 @@ def cpu_seconds(pid: int) -> float:
     return (utime + stime) / os.sysconf("SC_CLK_TCK")
 
 
-def cpu_percent(pid: int, work: Callable[[], None]) -> float:
-    """CPU use of ``pid`` while ``work()`` runs, in percent of one core."""
+def cpu_used(pid: int, work: Callable[[], None]) -> tuple[float, float]:
+    """CPU seconds ``pid`` used while ``work()`` ran, and the wall seconds it ran."""
     cpu0, wall0 = cpu_seconds(pid), time.monotonic()
     work()
     cpu1, wall1 = cpu_seconds(pid), time.monotonic()
-    return 100.0 * (cpu1 - cpu0) / (wall1 - wall0)
+    return cpu1 - cpu0, wall1 - wall0
+
+
+def cpu_percent(pid: int, work: Callable[[], None]) -> float:
+    """CPU use of ``pid`` while ``work()`` runs, in percent of one core."""
+    cpu, wall = cpu_used(pid, work)
+    return 100.0 * cpu / wall
 
 
 def wait_until_written(recorder: RecorderProcess, presses: int, timeout: float) -> None:
@@ -229,10 +245,13 @@ def run(clicks: int, tmp: Path) -> Results:
         points = click_points(clicks)
         with RecorderProcess(display, tmp / "plain", "--no-accessibility") as recorder:
             _click_and_wait(xdo, points, recorder)
+        with RecorderProcess(display, tmp / "png", "--frame-format", "png") as recorder:
+            time.sleep(SETTLE_S)
+            png_s, png_wall = cpu_used(recorder.pid, lambda: _click_and_wait(xdo, points, recorder))
         with RecorderProcess(display, rec) as recorder:  # stopped with SIGTERM after, killed on an error
             time.sleep(SETTLE_S)
             idle = cpu_percent(recorder.pid, lambda: time.sleep(IDLE_S))
-            clicking = cpu_percent(recorder.pid, lambda: _click_and_wait(xdo, points, recorder))
+            clicking_s, wall = cpu_used(recorder.pid, lambda: _click_and_wait(xdo, points, recorder))
         element_at, focused = query_ms(display, points[:QUERIES])
     presses, latency, with_element = latencies_ms(rec)
     summary = json.loads((rec / "meta.json").read_text()).get("accessibility") or {}
@@ -242,13 +261,18 @@ def run(clicks: int, tmp: Path) -> Results:
         latency,
         raw,
         idle,
-        clicking,
+        100.0 * clicking_s / wall,
+        clicking_s,
         frame_sizes(rec),
         with_element,
         summary,
         element_at,
         focused,
         latencies_ms(tmp / "plain")[1],
+        100.0 * png_s / png_wall,
+        png_s,
+        frame_sizes(tmp / "png"),
+        latencies_ms(tmp / "png")[1],
     )
 
 
@@ -275,6 +299,11 @@ def summary(r: Results) -> dict[str, float]:
         "cpu_clicking_pct": r.cpu_clicking_pct,
         "stored_frames": len(r.frame_bytes),
         "mean_frame_bytes": statistics.fmean(r.frame_bytes) if r.frame_bytes else 0.0,
+        "cpu_clicking_png_pct": r.cpu_clicking_png_pct,
+        "cpu_clicking_webp_over_png": r.cpu_clicking_s / r.cpu_clicking_png_s,
+        "mean_frame_bytes_png": statistics.fmean(r.frame_bytes_png) if r.frame_bytes_png else 0.0,
+        "latency_png_p50_ms": percentile(r.latency_png_ms, 50),
+        "latency_png_p95_ms": percentile(r.latency_png_ms, 95),
         "element_at_p50_ms": percentile(r.element_at_ms, 50),
         "element_at_p95_ms": percentile(r.element_at_ms, 95),
         "focused_p50_ms": percentile(r.focused_ms, 50),
@@ -283,7 +312,7 @@ def summary(r: Results) -> dict[str, float]:
 
 
 def rows(r: Results, m: dict[str, float]) -> list[Row]:
-    limit = m["latency_p95_limit_ms"]
+    limit, growth = m["latency_p95_limit_ms"], m["cpu_clicking_webp_over_png"]
     return [
         Row("press-to-grab latency p50", f"{m['latency_p50_ms']:.1f} ms", "", None),
         Row("press-to-grab latency p95", f"{m['latency_p95_ms']:.1f} ms",
@@ -294,9 +323,19 @@ def rows(r: Results, m: dict[str, float]) -> list[Row]:
         Row("raw mss grab p50/p95", f"{m['raw_grab_p50_ms']:.1f} / {m['raw_grab_p95_ms']:.1f} ms", "", None),
         Row("recorder CPU, idle", f"{r.cpu_idle_pct:.2f} % of one core", "< 2 %", r.cpu_idle_pct < 2.0),
         Row("recorder CPU, clicking", f"{r.cpu_clicking_pct:.1f} % of one core", "", None),
+        Row("recorder CPU, same clicks with --frame-format png",
+            f"{r.cpu_clicking_png_pct:.1f} % of one core", "", None),
+        Row("recorder CPU for the clicks, WebP frames / PNG frames",
+            f"{r.cpu_clicking_s:.2f} s / {r.cpu_clicking_png_s:.2f} s = {growth:.2f}",
+            f"<= {CPU_GROWTH:.2f}", growth <= CPU_GROWTH),
+        Row("press-to-grab latency p50/p95, same clicks with --frame-format png",
+            f"{m['latency_png_p50_ms']:.1f} / {m['latency_png_p95_ms']:.1f} ms", "", None),
         Row("presses recorded / with a frame", f"{r.presses} / {len(r.latency_ms)} of {r.clicks}", "", None),
         Row("stored frames", f"{len(r.frame_bytes)}", "", None),
-        Row("mean bytes per stored frame", f"{m['mean_frame_bytes']:,.0f} B", "", None),
+        Row("mean bytes per stored frame", f"{m['mean_frame_bytes']:,.0f} B", f"<= {FRAME_BYTES:,} B",
+            m["mean_frame_bytes"] <= FRAME_BYTES),
+        Row("mean bytes per stored frame, --frame-format png",
+            f"{m['mean_frame_bytes_png']:,.0f} B ({len(r.frame_bytes_png)} frames)", "", None),
         Row("accessibility query p50/p95: element under the pointer",
             f"{m['element_at_p50_ms']:.1f} / {m['element_at_p95_ms']:.1f} ms", "", None),
         Row("accessibility query p50/p95: focused element",

@@ -29,11 +29,15 @@ from capture.models import (
     WindowInfo,
 )
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: frames may be lossless WebP (.webp) besides PNG; a format 1 reader refuses those
 META_FILE = "meta.json"
 EVENTS_FILE = "events.jsonl"
 FRAMES_DIR = "frames"
 LOCK_FILE = ".lock"
+COORD_LIMIT = 1_000_000  # pixels: a coordinate or size beyond any desktop
+TIME_LIMIT = 1e9  # seconds (about 31 years) of a time; never NaN nor infinite
+MAX_SCALE = 16.0  # a monitor's pixels per logical pixel
+NOTE_LIMIT = 10_000  # characters of a note (the tray's Add note)
 
 
 # Optional fields added after format 1 was first written: left out while None, so that a recording without
@@ -81,8 +85,18 @@ def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
     return kind if isinstance(kind, tuple) else (kind,)
 
 
-def _num(d: dict[str, Any], key: str) -> float:
-    return float(_get(d, key, (int, float)))
+def _num(d: dict[str, Any], key: str, limit: float = TIME_LIMIT) -> float:
+    value = float(_get(d, key, (int, float)))
+    if not abs(value) <= limit:
+        raise FormatViolation(f"field {key!r} must be a number from {-limit:g} to {limit:g}, found {value}")
+    return value
+
+
+def _int(d: dict[str, Any], key: str) -> int:
+    value: int = _get(d, key, int)
+    if abs(value) > COORD_LIMIT:
+        raise FormatViolation(f"field {key!r} must be within {COORD_LIMIT:,} of 0, found {value}")
+    return value
 
 
 def _rect(value: Any) -> Rect | None:
@@ -90,7 +104,21 @@ def _rect(value: Any) -> Rect | None:
         return None
     if not (isinstance(value, list) and len(value) == 4 and all(type(v) is int for v in value)):
         raise FormatViolation(f"a rectangle must be [x, y, width, height] in integers, found {value!r}")
+    if max(abs(v) for v in value) > COORD_LIMIT:
+        raise FormatViolation(f"a rectangle's numbers must be within {COORD_LIMIT:,} of 0, found {value}")
     return Rect(*value)
+
+
+def _bounds(value: Any) -> Rect | None:
+    """An element's box; one beyond any desktop (an application's answer for an element scrolled far away)
+    is left out, the element is kept."""
+    if (
+        isinstance(value, list)
+        and all(type(v) is int for v in value)
+        and max(map(abs, value), default=0) > COORD_LIMIT
+    ):
+        return None
+    return _rect(value)
 
 
 def _window(value: Any) -> WindowInfo | None:
@@ -111,8 +139,8 @@ def _frame(value: Any) -> FrameRef | None:
     if not isinstance(value, dict):
         raise FormatViolation(f"field 'frame' must be an object or null, found {value!r}")
     name = _get(value, "file", str)
-    if not re.fullmatch(r"[A-Za-z0-9_-]+\.png", name):
-        raise FormatViolation(f"frame file must be a plain file name in frames/, found {name!r}")
+    if not re.fullmatch(r"[A-Za-z0-9_-]+\.(png|webp)", name):
+        raise FormatViolation(f"frame file must be a plain file name in frames/, *.webp or *.png: {name!r}")
     return FrameRef(file=name, monitor=_get(value, "monitor", int), t=_num(value, "t"))
 
 
@@ -141,7 +169,7 @@ def _element(value: Any) -> Element | None:
         name=_get(value, "name", str, optional=True),
         role=_get(value, "role", str),
         states=_strings(value, "states"),
-        bounds=_rect(value.get("bounds")),
+        bounds=_bounds(value.get("bounds")),
         description=_get(value, "description", str, optional=True),
         label=_get(value, "label", str, optional=True),
         value=_get(value, "value", str, optional=True),
@@ -170,8 +198,8 @@ def _mouse(d: dict[str, Any]) -> MouseButtonEvent:
     return MouseButtonEvent(
         type=d["type"],
         t=_num(d, "t"),
-        x=_get(d, "x", int),
-        y=_get(d, "y", int),
+        x=_int(d, "x"),
+        y=_int(d, "y"),
         button=_get(d, "button", str),
         window=_window(d.get("window")),
         frame=_frame(d.get("frame")),
@@ -199,13 +227,13 @@ def _key(d: dict[str, Any]) -> KeyEvent:
 _DECODERS: dict[str, Callable[[dict[str, Any]], Event]] = {
     "mouse_press": _mouse,
     "mouse_release": _mouse,
-    "move": lambda d: MoveEvent(t=_num(d, "t"), x=_get(d, "x", int), y=_get(d, "y", int)),
+    "move": lambda d: MoveEvent(t=_num(d, "t"), x=_int(d, "x"), y=_int(d, "y")),
     "scroll": lambda d: ScrollEvent(
         t=_num(d, "t"),
-        x=_get(d, "x", int),
-        y=_get(d, "y", int),
-        dx=_get(d, "dx", int),
-        dy=_get(d, "dy", int),
+        x=_int(d, "x"),
+        y=_int(d, "y"),
+        dx=_int(d, "dx"),
+        dy=_int(d, "dy"),
         window=_window(d.get("window")),
     ),
     "key_press": _key,
@@ -213,16 +241,23 @@ _DECODERS: dict[str, Callable[[dict[str, Any]], Event]] = {
     "window": lambda d: WindowEvent(t=_num(d, "t"), window=_window(d.get("window"))),
     "capture": lambda d: CaptureEvent(
         t=_num(d, "t"),
-        x=_get(d, "x", int),
-        y=_get(d, "y", int),
+        x=_int(d, "x"),
+        y=_int(d, "y"),
         window=_window(d.get("window")),
         frame=_frame(d.get("frame")),
         element=_element(d.get("element")),
     ),
     "pause": lambda d: StateEvent(type="pause", t=_num(d, "t")),
     "resume": lambda d: StateEvent(type="resume", t=_num(d, "t")),
-    "note": lambda d: NoteEvent(t=_num(d, "t"), text=_get(d, "text", str)),
+    "note": lambda d: NoteEvent(t=_num(d, "t"), text=_note(d)),
 }
+
+
+def _note(d: dict[str, Any]) -> str:
+    text: str = _get(d, "text", str)
+    if len(text) > NOTE_LIMIT:
+        raise FormatViolation(f"a note must hold at most {NOTE_LIMIT:,} characters, found {len(text):,}")
+    return text
 
 
 def event_from_json(d: Any) -> Event | None:
@@ -258,4 +293,7 @@ def _monitor(d: Any) -> Monitor:
     rect = _rect(d.get("rect"))
     if rect is None:
         raise FormatViolation("a monitor needs 'rect'")
-    return Monitor(index=_get(d, "index", int), rect=rect, scale=_num(d, "scale"))
+    scale = _num(d, "scale", MAX_SCALE)
+    if scale <= 0:
+        raise FormatViolation(f"a monitor's scale must be above 0, found {scale}")
+    return Monitor(index=_get(d, "index", int), rect=rect, scale=scale)

@@ -9,15 +9,19 @@ from __future__ import annotations
 import io
 import json
 import logging
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import BinaryIO
 
 from capture.errors import FormatVersionError, RecordingError
+from capture.files import open_regular, read_regular, size_text
 from capture.format import (
     EVENTS_FILE,
     FORMAT_VERSION,
     FRAMES_DIR,
     META_FILE,
+    NOTE_LIMIT,
     FormatViolation,
     event_from_json,
     meta_from_json,
@@ -25,6 +29,9 @@ from capture.format import (
 from capture.models import CaptureEvent, Event, Meta, MouseButtonEvent, Problem, Recording
 
 log = logging.getLogger(__name__)
+
+MAX_LINE = 1 << 20  # bytes of one events.jsonl line: an event with the largest note is about 60 KB
+MAX_META = 1 << 20  # bytes of meta.json (a few hundred, a few KB with many monitors)
 
 
 def load_recording(path: str | Path) -> Recording:
@@ -36,14 +43,14 @@ def load_recording(path: str | Path) -> Recording:
     root = Path(path)
     meta = _load_meta(root)
     events_file = root / EVENTS_FILE
-    if not events_file.is_file():
+    if not events_file.exists():
         raise RecordingError(
             f"{events_file}: missing; a recording folder holds {EVENTS_FILE} beside {META_FILE}"
         )
     lines = _EventLines()
     events: list[Event] = []
-    with events_file.open("rb") as fh:
-        for raw in fh:
+    with open_regular(events_file, RecordingError, "events.jsonl") as fh:
+        for raw in _bounded_lines(fh):
             event = lines.decode(raw)
             if event is not None:
                 events.append(_check_frame(root, event, lines.number, lines.problems))
@@ -81,7 +88,7 @@ class RecordingFollower:
             return ()
         known = len(self._lines.problems)
         new: list[Event] = []
-        for raw in io.BytesIO(self._completed()):  # split as load_recording's file splits: at b"\n" only
+        for raw in _bounded_lines(io.BytesIO(self._completed())):  # split as load_recording splits
             event = self._lines.decode(raw)
             if event is not None:
                 new.append(event)
@@ -127,21 +134,40 @@ class _EventLines:
         self.skipped = 0
         self.unknown = 0
 
-    def decode(self, raw: bytes) -> Event | None:
-        """The event of the next line; None for a blank line, an unknown event type or a refused line."""
+    def decode(self, raw: bytes | None) -> Event | None:
+        """The event of the next line; None for a blank line, an unknown event type or a refused line (None
+        for ``raw``: a line longer than ``MAX_LINE``, left unread)."""
         self.number += 1
-        if not raw.strip():
+        if raw is not None and not raw.strip():
             return None
         try:
+            if raw is None:
+                raise FormatViolation(
+                    f"longer than {size_text(MAX_LINE)}, more than any event the recorder writes (a note "
+                    f"holds at most {NOTE_LIMIT:,} characters)"
+                )
             event = event_from_json(_parse(raw))
         except (ValueError, RecursionError) as exc:  # JSON, UTF-8 and FormatViolation errors are ValueErrors
             self.skipped += 1
-            reason = "truncated line (the recorder stopped mid-write)" if not raw.endswith(b"\n") else exc
+            truncated = raw is not None and not raw.endswith(b"\n")
+            reason = "truncated line (the recorder stopped mid-write)" if truncated else exc
             self.problems.append(Problem(EVENTS_FILE, self.number, f"skipped: {reason}"))
             return None
         if event is None:
             self.unknown += 1
         return event
+
+
+def _bounded_lines(fh: BinaryIO) -> Iterator[bytes | None]:
+    """The lines of ``fh`` split at b"\\n"; a line longer than ``MAX_LINE`` is None, and what is left of it
+    is skipped without being held in memory."""
+    while line := fh.readline(MAX_LINE + 1):
+        if len(line) <= MAX_LINE or line.endswith(b"\n"):
+            yield line
+            continue
+        while (rest := fh.readline(MAX_LINE)) and not rest.endswith(b"\n"):
+            pass
+        yield None
 
 
 def _reject_constant(name: str) -> None:
@@ -157,10 +183,11 @@ def _load_meta(root: Path) -> Meta:
     meta_file = root / META_FILE
     if not root.is_dir():
         raise RecordingError(f"{root}: not a folder; expected a recording folder made by `vsop record`")
-    if not meta_file.is_file():
+    if not meta_file.exists():
         raise RecordingError(f"{meta_file}: missing; {root} is not a vsop recording (made by `vsop record`)")
+    raw = read_regular(meta_file, MAX_META, RecordingError, "a recording's meta.json")
     try:
-        data = _parse(meta_file.read_bytes())
+        data = _parse(raw)
     except json.JSONDecodeError as exc:
         raise RecordingError(f"{meta_file}:{exc.lineno}: not valid JSON ({exc.msg})") from exc
     except (ValueError, RecursionError) as exc:

@@ -1,7 +1,7 @@
 """The recorder: pynput listeners stamp and enqueue; one worker grabs frames and makes events; the elements
 writer asks the accessibility backend what each press or key step acted on (after its frame is grabbed) and
-writes the events in order; one encoder turns grabs into PNG files. Nothing slow ever runs on an input thread,
-and no application's accessibility answer ever holds up a grab."""
+writes the events in order; one encoder turns grabs into frame files (lossless WebP, or PNG). Nothing slow
+ever runs on an input thread, and no application's accessibility answer ever holds up a grab."""
 
 from __future__ import annotations
 
@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from capture.elements import Asked, Elements, Query
-from capture.errors import BackendUnavailableError
+from capture.errors import BackendUnavailableError, RecordingError
 from capture.exclusion import Exclusion
-from capture.format import FORMAT_VERSION
+from capture.format import FORMAT_VERSION, NOTE_LIMIT
+from capture.frames import DEFAULT_FORMAT, frame_format
 from capture.keys import COMMAND_MODIFIERS, Hotkeys, KeyId, ordered
-from capture.keysteps import KeySteps
+from capture.keysteps import CURSOR_KEYS, KeySteps
 from capture.models import (
     Accessibility,
     CaptureEvent,
@@ -56,7 +57,7 @@ class RecorderOptions:
     stage: str | None = None
     hotkeys: Hotkeys = field(default_factory=Hotkeys.parse)
     no_text: bool = False
-    png_level: int = 1
+    frame_format: str = DEFAULT_FORMAT  # a name in capture.frames.FORMATS
     exclusion: Exclusion | None = None  # vsop's own windows (the tray): input on them is not recorded
 
 
@@ -112,7 +113,7 @@ class Recorder:
             no_text=self.options.no_text,
             accessibility=Accessibility(self.elements.backend.name) if self.elements.backend else None,
         )
-        writer = RecordingWriter(self.options.out, meta, self.options.png_level)
+        writer = RecordingWriter(self.options.out, meta, frame_format(self.options.frame_format))
         writer.open()
         self.writer = writer
         self._t0 = time.monotonic()
@@ -138,7 +139,10 @@ class Recorder:
         self._inbox.put((time.monotonic(), "control", "pause"))
 
     def note(self, text: str) -> None:
-        """Add a note event: a person's remark about the step being recorded now."""
+        """Add a note event: a person's remark about the step being recorded now (at most ``NOTE_LIMIT``
+        characters, else RecordingError)."""
+        if len(text) > NOTE_LIMIT:
+            raise RecordingError(f"note: at most {NOTE_LIMIT:,} characters, found {len(text):,}; shorten it")
         self._inbox.put((time.monotonic(), "note", text))
 
     def close(self) -> None:
@@ -370,9 +374,12 @@ class _Worker:
         char = key.char
         if char is not None and len(char) == 1 and char.isalpha() and self.windows.caps_lock():
             char = char.swapcase()  # Caps Lock inverts the case Shift gave
-        masked = bool(self.rec.options.no_text and char and not (mods & COMMAND_MODIFIERS))
-        if masked:
-            char = None
+        no_text = self.rec.options.no_text
+        masked = bool(no_text and char and not (mods & COMMAND_MODIFIERS))
+        if no_text and _tells_the_text(key, mods, masked, pressed, self.steps.typing):
+            return  # self.steps would not change either: it ignores these within a typing run
+        if masked:  # the first key of a typing run: no character, no name (space), no shift
+            char, key, mods = None, KeyId(None, None), frozenset()
         own = {key.modifier} if key.modifier else set()
         event = KeyEvent(kind, self.t(stamp), key.name, char, ordered(mods - own), masked)  # type: ignore[arg-type]
         if not pressed:
@@ -452,6 +459,20 @@ class _Worker:
                 self.steps.window_changed()
             self.last_window = key
             self.emit(WindowEvent(self.t(time.monotonic()), window))
+
+
+_CASE_MODIFIERS = frozenset({"shift", "altgr"})
+
+
+def _tells_the_text(key: KeyId, mods: frozenset[str], masked: bool, pressed: bool, typing: bool) -> bool:
+    """With ``--no-text``, whether recording this key event would tell something of the text typed: shift or
+    AltGr of their own (upper case, symbols), a character key's release, every key of a typing run after the
+    first (how many characters, where the spaces are), or an edit of the text (backspace, arrows)."""
+    if key.modifier in _CASE_MODIFIERS:
+        return True
+    if masked:
+        return not pressed or typing
+    return typing and key.name in CURSOR_KEYS and not mods & COMMAND_MODIFIERS
 
 
 def _same_window(a: tuple[str | None, str | None], b: tuple[str | None, str | None]) -> bool:

@@ -1,4 +1,4 @@
-"""Write a recording folder: meta.json, events.jsonl (flushed per event), frames/*.png (atomic).
+"""Write a recording folder: meta.json, events.jsonl (flushed per event), frames/*.webp or *.png (atomic).
 
 One writer owns a folder at a time; an OS lock on ``.lock`` keeps a second recorder out, and the OS
 releases it even when the recorder is killed.
@@ -14,25 +14,25 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
-from PIL import Image
-
 from capture.errors import RecorderBusyError, RecordingError
 from capture.files import atomic_write, atomic_write_text
 from capture.format import EVENTS_FILE, FRAMES_DIR, LOCK_FILE, META_FILE, to_json
+from capture.frames import DEFAULT_FORMAT, FORMATS, FrameFormat, encode_grab
 from capture.models import Event, Meta
 
 
 class RecordingWriter:
-    def __init__(self, root: Path, meta: Meta, png_level: int = 1) -> None:
+    def __init__(self, root: Path, meta: Meta, frame_format: FrameFormat = FORMATS[DEFAULT_FORMAT]) -> None:
         self.root = root
         self.meta = meta
-        self.png_level = png_level
+        self.frame_format = frame_format
         self._lock_fh: IO[str] | None = None
         self._events: IO[bytes] | None = None
         self._write_lock = threading.Lock()
         self._frame_count = 0
 
     def open(self) -> None:
+        self.frame_format.check()
         self.root.parent.mkdir(parents=True, exist_ok=True)
         self.root.mkdir(mode=0o700, exist_ok=True)  # a screen can show anything: owner only
         self._lock_fh = _acquire_lock(self.root / LOCK_FILE)
@@ -42,6 +42,7 @@ class RecordingWriter:
                 f"{self.root}: already holds a recording; choose another folder with --out "
                 "(vsop never writes over a recording)"
             )
+        os.chmod(self.root, 0o700)  # also a folder that existed (empty, or the tray's): owner only
         (self.root / FRAMES_DIR).mkdir(exist_ok=True)
         self._write_meta()
         self._events = (self.root / EVENTS_FILE).open("ab")
@@ -61,15 +62,11 @@ class RecordingWriter:
 
     def next_frame_name(self) -> str:
         self._frame_count += 1
-        return f"{self._frame_count:06d}.png"
+        return f"{self._frame_count:06d}{self.frame_format.suffix}"
 
     def write_frame(self, name: str, raw: bytes | bytearray, size: tuple[int, int]) -> None:
-        """Encode a BGRX screen grab as PNG under frames/, atomically."""
-        image = Image.frombuffer("RGB", size, raw, "raw", "BGRX", 0, 1)
-        atomic_write(
-            self.root / FRAMES_DIR / name,
-            lambda fh: image.save(fh, format="PNG", compress_level=self.png_level),
-        )
+        """Encode a BGRX screen grab in the frame format under frames/, atomically."""
+        atomic_write(self.root / FRAMES_DIR / name, lambda fh: encode_grab(self.frame_format, raw, size, fh))
 
     def close(self, ended: str) -> None:
         self.meta = replace(self.meta, ended=ended)

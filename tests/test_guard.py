@@ -33,7 +33,9 @@ def test_the_token_and_a_loopback_host_admit_a_request() -> None:
 
 
 @pytest.mark.parametrize(
-    "target", ["/", "/?token=", "/?token=wrong", f"/?token={'x' * 32}", f"/?tok={GUARD.token}"]
+    "target",
+    ["/", "/?token=", "/?token=wrong", f"/?token={'x' * 32}", f"/?tok={GUARD.token}"],
+    ids=["none", "empty", "wrong", "another", "misnamed"],  # the same in every xdist worker: no token in them
 )
 def test_a_missing_or_wrong_token_is_refused(target: str) -> None:
     assert GUARD.admit(headers(Host="127.0.0.1:8123"), target) == Refusal(

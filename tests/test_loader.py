@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -14,8 +15,15 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from capture.errors import FormatVersionError, RecorderBusyError, RecordingError
+from capture.errors import (
+    BackendUnavailableError,
+    FormatVersionError,
+    RecorderBusyError,
+    RecordingError,
+    VsopError,
+)
 from capture.format import EVENTS_FILE, FORMAT_VERSION, FRAMES_DIR, META_FILE, to_json
+from capture.frames import encode_grab, frame_format
 from capture.loader import RecordingFollower, load_recording
 from capture.models import (
     CaptureEvent,
@@ -595,22 +603,24 @@ def test_second_writer_is_busy_until_the_first_closes(tmp_path: Path) -> None:
     assert "already holds a recording" in str(again.value)
 
 
-def test_write_frame_converts_bgrx_to_rgb(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("fmt", "pillow"), [("webp", "WEBP"), ("png", "PNG")])
+def test_write_frame_converts_bgrx_to_rgb_losslessly(tmp_path: Path, fmt: str, pillow: str) -> None:
     # row-major 4x3 BGRX: blue, green, red, white, grey, and one odd colour; the X byte is ignored
     pixels = [(255, 0, 0, 0), (0, 255, 0, 0), (0, 0, 255, 0), (255, 255, 255, 7)] * 2
     pixels += [(128, 128, 128, 0), (0, 0, 0, 0), (10, 20, 30, 99), (0, 0, 255, 255)]
-    writer = open_writer(tmp_path / "rec")
+    writer = RecordingWriter(tmp_path / "rec", make_meta(), frame_format(fmt))
+    writer.open()
     try:
         name = writer.next_frame_name()
         writer.write_frame(name, bytearray(b"".join(bytes(p) for p in pixels)), SIZE)
     finally:
         writer.close(ENDED)
 
-    assert name == "000001.png"
+    assert name == f"000001.{fmt}"
     frames = tmp_path / "rec" / FRAMES_DIR
     assert [p.name for p in frames.iterdir()] == [name]
     with Image.open(frames / name) as image:
-        assert (image.format, image.mode, image.size) == ("PNG", "RGB", SIZE)
+        assert (image.format, image.mode, image.size) == (pillow, "RGB", SIZE)
         assert image.getpixel((2, 0)) == (255, 0, 0)
         shown = [image.getpixel((x, y)) for y in range(SIZE[1]) for x in range(SIZE[0])]
     assert shown == [(r, g, b) for b, g, r, _ in pixels]
@@ -623,4 +633,69 @@ def test_writer_makes_the_folder_owner_only(tmp_path: Path) -> None:
 
 def test_frame_names_count_up(tmp_path: Path) -> None:
     writer = RecordingWriter(tmp_path / "rec", make_meta())
-    assert [writer.next_frame_name() for _ in range(3)] == ["000001.png", "000002.png", "000003.png"]
+    assert [writer.next_frame_name() for _ in range(3)] == ["000001.webp", "000002.webp", "000003.webp"]
+    png = RecordingWriter(tmp_path / "old", make_meta(), frame_format("png"))
+    assert [png.next_frame_name() for _ in range(2)] == ["000001.png", "000002.png"]
+
+
+def test_a_pillow_without_webp_is_refused_before_anything_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("capture.frames.features.check", lambda feature: feature != "webp")
+    with pytest.raises(BackendUnavailableError, match=r"without WebP support.*--frame-format png"):
+        RecordingWriter(tmp_path / "rec", make_meta()).open()
+    assert not (tmp_path / "rec").exists()
+    record_png = RecordingWriter(tmp_path / "png", make_meta(), frame_format("png"))
+    record_png.open()
+    record_png.close(ENDED)
+
+
+def test_unknown_frame_format_names_the_choices() -> None:
+    with pytest.raises(VsopError, match="'jpeg': unknown; choose one of png, webp"):
+        frame_format("jpeg")
+
+
+def test_a_real_format_1_recording_with_png_frames_still_loads() -> None:
+    # shipped with the package, recorded before frames could be WebP
+    root = Path(__file__).resolve().parents[1] / "generator" / "sample" / "recordings" / "sign-in"
+    assert json.loads((root / META_FILE).read_text())["format"] == 1 < FORMAT_VERSION
+
+    loaded = load_recording(root)
+
+    assert (loaded.problems, loaded.skipped_lines) == ((), 0)
+    frames = [e.frame for e in loaded.events if isinstance(e, MouseButtonEvent) and e.frame is not None]
+    assert frames and all(f.file.endswith(".png") for f in frames)
+    with Image.open(loaded.frame_path(frames[0])) as image:
+        assert image.format == "PNG" and image.size == (1280, 800)
+
+
+def test_png_and_webp_frames_load_side_by_side(tmp_path: Path) -> None:
+    old, new = press(1.0, frame="000001.png"), press(2.0, frame="000002.webp")
+    root = record(tmp_path / "rec", [old, new], frames=["000002.webp"])
+    (root / FRAMES_DIR / "000001.png").write_bytes(_encoded("png"))  # as a format 1 recorder wrote it
+
+    loaded = load_recording(root)
+
+    assert loaded.events == (old, new) and loaded.problems == ()
+    for event, pillow in zip(loaded.events, ("PNG", "WEBP"), strict=True):
+        assert isinstance(event, MouseButtonEvent) and event.frame is not None
+        with Image.open(loaded.frame_path(event.frame)) as image:
+            assert (image.format, image.convert("RGB").getpixel((0, 0))) == (pillow, (255, 0, 0))
+
+
+def _encoded(fmt: str) -> bytes:
+    out = io.BytesIO()
+    encode_grab(frame_format(fmt), bgrx(), SIZE, out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name", ["000001.jpg", "000001.webp.png.exe", "000001.WEBP", "000001"])
+def test_frame_name_with_another_suffix_is_rejected(tmp_path: Path, name: str) -> None:
+    root = record(tmp_path / "rec", THREE)
+    line = {"type": "capture", "t": 1.6, "x": 1, "y": 2, "frame": {"file": name, "monitor": 1, "t": 1.6}}
+    set_line(root, 2, json.dumps(line).encode() + b"\n")
+
+    loaded = load_recording(root)
+
+    assert loaded.skipped_lines == 1
+    assert "*.webp or *.png" in loaded.problems[0].message

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from capture.frames import DEFAULT_FORMAT, FORMATS
 from capture.keys import Hotkeys
 from capture.recorder import RecorderOptions
 from capture.session import default_out, record_until_stopped
@@ -34,6 +35,13 @@ DEMO_HOST = "127.0.0.1"
     is_flag=True,
     help="Do not ask the accessibility tree what each input acted on (OCR names every step).",
 )
+@click.option(
+    "--frame-format",
+    type=click.Choice(sorted(FORMATS)),
+    default=DEFAULT_FORMAT,
+    show_default=True,
+    help="How screenshots are stored: lossless WebP, or PNG as before recording format 2.",
+)
 def record_command(
     out: Path | None,
     title: str | None,
@@ -43,6 +51,7 @@ def record_command(
     capture_key: str,
     no_text: bool,
     no_accessibility: bool,
+    frame_format: str,
 ) -> None:
     """Record screenshots and input events until stopped (Ctrl+C, SIGTERM or the stop hotkey).
 
@@ -58,7 +67,7 @@ def record_command(
         )
 
     path = record_until_stopped(
-        RecorderOptions(out or default_out(title), title, stage, hotkeys, no_text),
+        RecorderOptions(out or default_out(title), title, stage, hotkeys, no_text, frame_format),
         started,
         accessibility=not no_accessibility,
     )

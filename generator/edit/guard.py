@@ -61,7 +61,7 @@ class LoopbackGuard:
     @property
     def hosts(self) -> frozenset[str]:
         """The Host headers (and Origin authorities) that name this server."""
-        return frozenset({f"{HOST}:{self.port}", f"localhost:{self.port}"})
+        return loopback_hosts(self.port)
 
     def url(self, path: str) -> str:
         """The address of ``path`` on this server, with the token."""
@@ -70,9 +70,9 @@ class LoopbackGuard:
     def admit(self, headers: Message, target: str) -> str | Refusal:
         """The path of a request for ``target`` (its request line's path and query) when its Host names this
         server and it carries the token; otherwise a 403 refusal."""
-        host = headers.get("Host") or ""
-        if host not in self.hosts:
-            return Refusal(HTTPStatus.FORBIDDEN, f"Host {host!r}: {self.who} answers only to {HOST}")
+        foreign = refuse_foreign_host(headers.get("Host") or "", self.hosts, self.who)
+        if foreign is not None:
+            return foreign
         url = urlsplit(target)
         given = headers.get(TOKEN_HEADER) or next(iter(parse_qs(url.query).get("token", [])), "")
         if not hmac.compare_digest(given.encode(), self.token.encode()):
@@ -86,6 +86,21 @@ class LoopbackGuard:
         if origin is not None and urlsplit(origin).netloc not in self.hosts:
             return Refusal(HTTPStatus.FORBIDDEN, f"Origin {origin}: changes come only from {what}")
         return None
+
+
+def loopback_hosts(port: int, host: str = HOST) -> frozenset[str]:
+    """The Host headers (and Origin authorities) that name a server listening on the loopback ``host``:
+    ``127.0.0.1:port`` and ``localhost:port``, and ``host:port`` itself (``[::1]:port`` for ``::1``)."""
+    own = f"[{host}]" if ":" in host else host
+    return frozenset({f"{HOST}:{port}", f"localhost:{port}", f"{own}:{port}"})
+
+
+def refuse_foreign_host(host: str, hosts: frozenset[str], who: str) -> Refusal | None:
+    """A 403 refusal when the ``Host`` header ``host`` is not one of ``hosts`` (a page of another site whose
+    DNS name was rebound to 127.0.0.1 sends its own name)."""
+    if host in hosts:
+        return None
+    return Refusal(HTTPStatus.FORBIDDEN, f"Host {host!r}: {who} answers only to {HOST}")
 
 
 def refuse_non_json(headers: Message) -> Refusal | None:

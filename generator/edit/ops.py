@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from generator.errors import EditError, GuideError, ValueStreamError
+from generator.errors import EditError, GuideError, ImageError, ValueStreamError
 from generator.guide.model import Box, EditedField, Guide, NoteKind, Step, ValueStream
 from generator.guide.schema import NOTE_KINDS
-from generator.images.edits import image_size, inside
+from generator.images.edits import inside
+from generator.images.files import image_size
 from generator.valuestream.store import check_stage
 
 MAX_TEXT = 5000  # characters of a step text, note, purpose or prerequisite
@@ -196,7 +197,7 @@ def _image_box(step: Step, value: object, where: str, ctx: Context, optional: bo
     box = (value[0], value[1], value[2], value[3])
     try:
         size = image_size(ctx.folder / step.image)
-    except OSError as exc:
+    except (OSError, ImageError) as exc:
         raise EditError(f"step: the screenshot {step.image} of {step.id} cannot be read ({exc})") from None
     if not inside(box, size) or min(box[2:]) < MIN_SIDE:
         raise EditError(

@@ -12,9 +12,12 @@ from urllib.parse import quote, unquote, urlsplit
 import markdown  # type: ignore[import-untyped]
 from markupsafe import Markup
 
+from generator.errors import ImageError
 from generator.export.formats import EXTENSIONS, SafeHtml
+from generator.guide.control import ControlView, control_view
 from generator.guide.model import Box, Guide, Step, ValueStream, needs_review
-from generator.images.edits import image_size
+from generator.guide.paths import inside, is_own_file
+from generator.images.files import image_size
 from generator.render.environment import environment
 
 TEMPLATE = "editor/editor.html.j2"
@@ -70,6 +73,7 @@ class EditorPage:
     hidden: tuple[StepCard, ...]
     can_undo: bool
     review: tuple[StepCard, ...] = ()  # shown steps whose names are unsure, least sure first
+    control: ControlView | None = None  # document control: shown, never changed here (vsop approve)
 
 
 def render_page(
@@ -95,6 +99,7 @@ def render_page(
         steps=cards,
         hidden=hidden,
         can_undo=can_undo,
+        control=control_view(guide),
         review=tuple(
             sorted((c for c in cards if c.review), key=lambda c: (c.confidence or 0.0, c.number or 0))
         ),
@@ -145,7 +150,7 @@ def _size(folder: Path, image: str | None) -> tuple[int, int] | None:
         return None
     try:
         return image_size(folder / image)
-    except OSError:
+    except (OSError, ImageError):
         return None
 
 
@@ -176,7 +181,7 @@ class _Converter:
 
     def _src(self, src: str) -> str:
         parts = urlsplit(src)
-        path = (self.folder / unquote(parts.path)).resolve()
-        if parts.scheme or parts.netloc or not path.is_relative_to(self.folder):
+        if parts.scheme or parts.netloc or not is_own_file(self.folder, unquote(parts.path)):
             return ""
+        path = inside(self.folder, unquote(parts.path))
         return f"/file/{quote(path.relative_to(self.folder).as_posix())}?token={self.token}"

@@ -11,7 +11,9 @@ from __future__ import annotations
 import dataclasses
 import http.server
 import json
+import sys
 import threading
+import traceback
 import webbrowser
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -19,12 +21,13 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import unquote
 
-from capture.errors import VsopError
 from generator.edit.guard import HOST, SAFE_HEADERS, LoopbackServer, Refusal, refuse_non_json
 from generator.edit.page import render_page
 from generator.edit.session import Session
-from generator.errors import EditError, GuideError, ValueStreamError
+from generator.errors import EditError, GuideError, PathError, ValueStreamError, explained, http_status
 from generator.guide.model import Guide, ValueStream
+from generator.guide.paths import inside, is_own_file
+from generator.guide.store import load_guide
 from generator.images.edits import edited_png, has_image_edits
 from generator.render.environment import TEMPLATES
 
@@ -63,6 +66,7 @@ class EditorServer:
 def start_editor(guide_file: Path, open_browser: bool = True, port: int = 0) -> EditorServer:
     """Serve the editor of ``guide_file`` on 127.0.0.1 (``port`` 0: a free one) in a background thread and
     open it in the browser unless ``open_browser`` is false. An invalid guide is refused before it starts."""
+    load_guide(guide_file)  # refused as named (resolved, a link to /dev/zero would be named /dev/zero)
     session = Session(guide_file.resolve())
     try:
         httpd = _Httpd(port, _Handler, "the editor", "open the URL that vsop edit printed")
@@ -94,8 +98,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         try:
             self._get(path)
-        except VsopError as exc:  # guide.yml invalid or gone on disk
-            self._error(HTTPStatus.CONFLICT, str(exc))
+        except Exception as exc:  # guide.yml invalid or gone, an image unreadable, a disk error: answered
+            self._fail(exc)
 
     def _get(self, path: str) -> None:
         if path == "/":
@@ -129,10 +133,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         session = self.server.session
         try:
             guide = session.change(body) if path == "/api/change" else session.undo()
-        except EditError as exc:
-            self._error(HTTPStatus.BAD_REQUEST, str(exc))
-        except VsopError as exc:  # guide.yml invalid or gone on disk: the change cannot be made now
-            self._error(HTTPStatus.CONFLICT, str(exc))
+        except Exception as exc:  # a refused change (400), guide.yml invalid or gone (409), a disk error
+            self._fail(exc)
         else:
             self._json(HTTPStatus.OK, self._state(guide))
 
@@ -166,7 +168,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return cast(object, json.loads(raw.decode("utf-8")) if raw.strip() else {})
         except (UnicodeDecodeError, ValueError) as exc:
             self._error(HTTPStatus.BAD_REQUEST, f"request: expected JSON, found invalid JSON ({exc})")
-            return _NO_BODY
+        except RecursionError:
+            self._error(HTTPStatus.BAD_REQUEST, "request: expected a change, found JSON nested too deeply")
+        return _NO_BODY
 
     # Answers -----------------------------------------------------------------------------------------
 
@@ -187,14 +191,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return None  # not in a library, or its valuestream.yml is broken: no stage choice
 
     def _file(self, rel: str) -> None:
-        folder = self.server.session.folder.resolve()
-        if not rel or rel.startswith(("/", "\\")) or "\\" in rel or "\0" in rel or ".." in rel.split("/"):
+        try:
+            path = inside(self.server.session.folder, rel)
+        except PathError:
             self._error(HTTPStatus.FORBIDDEN, f"{rel!r}: only files inside the guide folder are served")
             return
-        path = (folder / rel).resolve()
-        if not path.is_relative_to(folder):  # a symbolic link out of the folder
-            self._error(HTTPStatus.FORBIDDEN, f"{rel!r}: only files inside the guide folder are served")
-        elif path.suffix.lower() not in IMAGES or not path.is_file():
+        if path.suffix.lower() not in IMAGES or not path.is_file():
             self._error(HTTPStatus.NOT_FOUND, f"{rel!r}: no such image in the guide folder")
         else:
             self._send(HTTPStatus.OK, IMAGES[path.suffix.lower()], path.read_bytes())
@@ -205,10 +207,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if step is None or step.image is None:
             self._error(HTTPStatus.NOT_FOUND, f"{step_id!r}: no step with a screenshot has this id")
             return
-        path = (session.folder / step.image).resolve()
-        if not path.is_relative_to(session.folder.resolve()) or not path.is_file():
+        if not is_own_file(session.folder, step.image):
             self._error(HTTPStatus.NOT_FOUND, f"{step.image}: the screenshot of {step_id} is missing")
             return
+        path = session.folder / step.image
         data = edited_png(path, step) if has_image_edits(step) else path.read_bytes()
         self._send(HTTPStatus.OK, IMAGES.get(path.suffix.lower(), "image/png"), data)
 
@@ -217,6 +219,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _json(self, status: HTTPStatus, data: object) -> None:
         self._send(status, "application/json", json.dumps(data).encode("utf-8"))
+
+    def _fail(self, exc: Exception) -> None:
+        """Answer what went wrong (generator/errors.py: ``explained``, ``http_status``); an error that is a
+        bug is answered 500 too, and its traceback goes to the terminal."""
+        error = explained(exc)
+        if error is None:
+            traceback.print_exception(exc, file=sys.stderr)
+            self._error(HTTPStatus.INTERNAL_SERVER_ERROR, f"the editor failed ({exc!r}); see its terminal")
+        else:
+            self._error(HTTPStatus(http_status(error)), str(error))
 
     def _error(self, status: HTTPStatus, message: str) -> None:
         self._json(status, {"error": message})

@@ -1,5 +1,7 @@
 """One editing session of one guide: each change is read from guide.yml, applied, and written back at once
-(atomically, guide.md rendered again); the guide.yml texts before each change are kept in memory for undo."""
+(atomically, guide.md rendered again) while holding the library's lock, so a change is made to the guide as
+another command (``vsop update``) left it and never written over its work; the guide.yml texts before each
+change are kept in memory for undo."""
 
 from __future__ import annotations
 
@@ -10,9 +12,12 @@ from capture.files import atomic_write_text
 from generator.edit.ops import Context, apply
 from generator.errors import EditError
 from generator.guide.model import Guide, ValueStream
-from generator.guide.store import dump_guide, load_guide
+from generator.guide.store import load_guide
 from generator.library.layout import GuideFolder
+from generator.library.lock import lock_root
+from generator.library.rewrite import rewrite_guide
 from generator.library.stage import guide_valuestream
+from generator.library.swap import writing
 
 UNDO_DEPTH = 200
 
@@ -38,17 +43,15 @@ class Session:
     def change(self, request: object) -> Guide:
         """Apply ``request`` (see generator/edit/ops.py) and save; a bad request raises EditError."""
         with self._lock:
-            before = self.guide_file.read_text(encoding="utf-8")
-            guide = apply(load_guide(self.guide_file), request, Context(self.folder, self.valuestream))
-            after = dump_guide(guide)
-            if after != before:
-                self._folder.write(guide)
-                self._undo = [*self._undo[-(UNDO_DEPTH - 1) :], (before, after)]
-            return guide
+            context = Context(self.folder, self.valuestream)
+            done = rewrite_guide(self.guide_file, lambda guide: apply(guide, request, context))
+            if done.after != done.before:
+                self._undo = [*self._undo[-(UNDO_DEPTH - 1) :], (done.before, done.after)]
+            return done.guide
 
     def undo(self) -> Guide:
         """Put back guide.yml as it was before the last change, unless someone else changed it since."""
-        with self._lock:
+        with self._lock, writing(lock_root(self.folder)):
             if not self._undo:
                 raise EditError("undo: nothing to undo in this editing session")
             before, after = self._undo[-1]

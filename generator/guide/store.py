@@ -53,7 +53,8 @@ def _guide(checker: Checker, data: Any) -> Guide | None:
     schema = data.get("schema")
     if schema != SCHEMA:
         checker.fail(("schema",), f"expected {SCHEMA}, found {schema!r} (this vsop reads schema {SCHEMA})")
-    guide: Guide = read_record(checker, Guide, data, ())
+    fields = {key: value for key, value in data.items() if key != "schema"}
+    guide: Guide = read_record(checker, Guide, fields, ())
     ids = [s.id for s in guide.steps]
     for i, step_id in enumerate(ids):
         if step_id is not None and step_id in ids[:i]:

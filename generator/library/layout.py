@@ -20,6 +20,7 @@ from pathlib import Path
 from capture.files import atomic_write_text, temp_path
 from generator.errors import GuideError
 from generator.guide.model import Guide
+from generator.guide.paths import ID_RULE, is_id
 from generator.guide.store import save_guide
 from generator.images.annotate import full_image_name
 from generator.render.guide_page import guide_markdown
@@ -47,10 +48,19 @@ class Library:
         return self.root / CACHE_DIR
 
     def guide_folder(self, guide_id: str) -> GuideFolder:
+        """The folder of guide ``guide_id``; an id that is not one (``../x``) is a GuideError."""
+        if not is_id(guide_id):
+            raise GuideError(f"{self.guides}: {guide_id!r} is not a guide id; expected {ID_RULE}")
         return GuideFolder(self.guides / guide_id)
 
     def guide_files(self) -> list[Path]:
-        """The guide.yml of every guide, in the order of their ids."""
+        """The guide.yml of every guide, in the order of their ids; GuideError when ``guides`` is there but
+        not a folder (a library of no guides would hide that)."""
+        if os.path.lexists(self.guides) and not self.guides.is_dir():
+            raise GuideError(
+                f"{self.guides}: is not a folder; a library keeps its guides in the folder {GUIDES_DIR}/ "
+                f"(move this away, then `vsop init {self.root}` makes the folder)"
+            )
         return sorted(self.guides.glob(f"*/{GUIDE_FILE}"))
 
 
@@ -80,8 +90,16 @@ class GuideFolder:
     def images(self) -> Path:
         return self.path / IMAGES_DIR
 
-    def write(self, guide: Guide) -> None:
-        """guide.yml and guide.md, each written atomically."""
+    def write(self, guide: Guide, expected: str | None = None) -> None:
+        """guide.yml and guide.md, each written atomically. With ``expected`` (the text of guide.yml this
+        change was made from), guide.yml is written only if it still has that text, else a GuideError: a
+        change made meanwhile by another program is not written over (vsop's own writers hold the library's
+        lock, generator/library/lock.py)."""
+        if expected is not None and _text(self.guide_file) != expected:
+            raise GuideError(
+                f"{self.guide_file}: changed by another program while vsop was changing it; nothing was "
+                "written: run the command again (in the editor, make the change again)"
+            )
         save_guide(guide, self.guide_file)
         self.write_page(guide)
 
@@ -91,6 +109,13 @@ class GuideFolder:
 
     def has_full_frames(self, guide: Guide) -> bool:
         return any(s.image and (self.path / full_image_name(s.image)).is_file() for s in guide.steps)
+
+
+def _text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
 
 
 def library_of(guide_file: Path) -> Path:
@@ -112,8 +137,10 @@ def replacing(target: Path, replace: bool = True) -> Iterator[Path]:
     try:
         yield staging
         _swap(staging, target, replace)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError) and exc.filename is None and exc.errno is not None:  # a copy's write
+            raise OSError(exc.errno, exc.strerror, str(target)) from None
         raise
 
 
@@ -149,14 +176,14 @@ def unique_slug(library: Path, title: str) -> str:
 
 def resolve_guide(guide: str | Path, library: Path | None = None) -> Path:
     """The guide.yml named by a guide folder, a guide.yml path, or a guide id with ``--library``."""
-    path = Path(guide)
-    if path.is_dir() and (path / GUIDE_FILE).is_file():
+    path = Path(guide)  # a guide.yml that is there in any form (a FIFO, a link) is the loader's to judge
+    if path.is_dir() and os.path.lexists(path / GUIDE_FILE):
         return path / GUIDE_FILE
-    if path.is_file() and path.name == GUIDE_FILE:
+    if os.path.lexists(path) and not path.is_dir() and path.name == GUIDE_FILE:
         return path
-    if library is not None and re.fullmatch(r"[a-z0-9-]+", str(guide)):
+    if library is not None and is_id(str(guide)):
         candidate = Library(library).guide_folder(str(guide)).guide_file
-        if candidate.is_file():
+        if os.path.lexists(candidate):
             return candidate
         known = [p.parent.name for p in Library(library).guide_files()]
         raise GuideError(

@@ -9,10 +9,11 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.guide.durations import parse_duration
+from generator.guide.control import ControlStatus, control_view
+from generator.guide.durations import parse_date, parse_duration
 from generator.guide.model import Guide, LibrarySettings
-from generator.guide.store import load_guide
-from generator.library.layout import GuideFolder, library_of
+from generator.library.layout import library_of
+from generator.library.rewrite import rewrite_guide
 from generator.library.scan import Failure, scan_library
 from generator.valuestream.store import load_settings
 
@@ -25,7 +26,9 @@ class GuideStatus:
     version: str
     reviewed: datetime.date | None  # ``reviewed``, else the latest revision's date
     due: datetime.date | None
-    overdue: bool
+    overdue: bool  # never for a retired guide
+    control: ControlStatus = "draft"  # document control: draft, approved or retired (guide/control.py)
+    number: str | None = None  # the document number
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,14 +40,21 @@ class Status:
     def overdue(self) -> tuple[GuideStatus, ...]:
         return tuple(g for g in self.guides if g.overdue)
 
+    @property
+    def drafts(self) -> tuple[GuideStatus, ...]:
+        """Guides whose current version awaits approval."""
+        return tuple(g for g in self.guides if g.control == "draft")
+
+    @property
+    def retired(self) -> tuple[GuideStatus, ...]:
+        return tuple(g for g in self.guides if g.control == "retired")
+
 
 def review_guide(guide_file: Path, day: datetime.date | None = None) -> Guide:
     """Mark the guide reviewed on ``day`` (default today): guide.yml rewritten atomically, guide.md again."""
-    guide = load_guide(guide_file)
     library_of(guide_file)  # a guide outside a library is refused before anything is written
-    reviewed = dataclasses.replace(guide, reviewed=(day or datetime.date.today()).isoformat())
-    GuideFolder.of(guide_file).write(reviewed)
-    return reviewed
+    date = (day or datetime.date.today()).isoformat()
+    return rewrite_guide(guide_file, lambda guide: dataclasses.replace(guide, reviewed=date)).guide
 
 
 def library_status(library: Path, today: datetime.date | None = None) -> Status:
@@ -60,7 +70,9 @@ def library_status(library: Path, today: datetime.date | None = None) -> Status:
             version=e.guide.version,
             reviewed=last_reviewed(e.guide),
             due=review_due(e.guide, settings),
-            overdue=is_overdue(e.guide, settings, day),
+            overdue=is_overdue(e.guide, settings, day) and control_view(e.guide).status != "retired",
+            control=control_view(e.guide).status,
+            number=control_view(e.guide).number,
         )
         for e in scan.entries
     )
@@ -88,7 +100,8 @@ def is_overdue(guide: Guide, settings: LibrarySettings, today: datetime.date) ->
 
 
 def _date(text: str) -> datetime.date | None:
+    """The date ``text`` (years 1900 to 2999, so that a due date can be counted), else None."""
     try:
-        return datetime.date.fromisoformat(text)
+        return parse_date(text)
     except ValueError:
         return None

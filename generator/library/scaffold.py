@@ -17,6 +17,8 @@ recordings/
 # The built SOP site and the OCR cache are made again from the guides.
 site/
 {CACHE_DIR}/
+# Half-written files and folders of a vsop command that was stopped (the next command puts them right).
+.*.tmp
 """
 
 

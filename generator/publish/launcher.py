@@ -10,7 +10,6 @@ guides of the library. Each guide's editor is started once and reused; all are c
 from __future__ import annotations
 
 import http.server
-import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,9 +22,9 @@ from capture.errors import VsopError
 from generator.edit import EditorServer, start_editor
 from generator.edit.guard import HOST, SAFE_HEADERS, LoopbackServer, Refusal
 from generator.errors import SiteError
+from generator.guide.paths import is_id
 from generator.library.layout import GUIDE_FILE, GUIDES_DIR
 
-GUIDE_ID = re.compile(r"[a-z0-9-]+")
 CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
 
@@ -51,7 +50,7 @@ class Launcher:
 
     def edit_url(self, guide_id: str) -> str | None:
         """The address that opens the editor of guide ``guide_id``; None for an id it would refuse."""
-        if not GUIDE_ID.fullmatch(guide_id):
+        if not is_id(guide_id):
             return None
         return self.httpd.guard.url(f"/edit/{guide_id}")
 
@@ -132,7 +131,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         guide_id = path.removeprefix("/edit/")
         guide_file = self.server.guides / guide_id / GUIDE_FILE
-        if not GUIDE_ID.fullmatch(guide_id) or not guide_file.is_file():
+        if not is_id(guide_id) or not guide_file.is_file():
             self._answer(HTTPStatus.NOT_FOUND, f"{guide_id!r}: no guide of the library has this id")
             return
         try:

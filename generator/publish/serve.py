@@ -4,12 +4,16 @@ guides into the project whenever the library changes (watchdog), so the browser 
 Served on a loopback address, each guide page has an "Edit this guide" link to the launcher
 (generator/publish/launcher.py), which starts that guide's editor; an edit saved there is rendered and
 reloaded like any other change. The served project has its own folder (``LIB/.vsop-cache/serve``), so
-``vsop build`` and ``vsop serve`` do not render each other's pages again."""
+``vsop build`` and ``vsop serve`` do not render each other's pages again; it is removed when serving stops.
+On a loopback address, the port is vsop's own (generator/publish/hostguard.py): it answers only requests that
+name it by a loopback name, and relays them to the engine's server."""
 
 from __future__ import annotations
 
 import ipaddress
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -26,6 +30,7 @@ from generator.errors import SiteError
 from generator.library.layout import CACHE_DIR, GUIDES_DIR
 from generator.library.scan import Failure
 from generator.publish.build import Engine, engine_command, engine_env
+from generator.publish.hostguard import engine_address, guarding
 from generator.publish.launcher import launching
 from generator.publish.project import CONFIG, SERVE_DIR, EditUrl, write_project
 
@@ -38,9 +43,18 @@ def serve_site(library: Path, host: str = "127.0.0.1", port: int = 8000, engine:
     (Ctrl+C or SIGTERM); raises :class:`SiteError` when the engine's server stops by itself."""
     say: Say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
     project = library / SERVE_DIR
-    argv = [*engine_command(engine, "serve"), "-f", str(project / CONFIG), "-a", f"{host}:{port}"]
+    loopback = _is_loopback(host)
+    inner = engine_address() if loopback else (host, port)  # behind the Host check (hostguard.py)
+    argv = [*engine_command(engine, "serve"), "-f", str(project / CONFIG), "-a", "{}:{}".format(*inner)]
     with ExitStack() as stack:
-        edit_url = stack.enter_context(launching(library)).edit_url if _is_loopback(host) else None
+        _forget_tokens(project)  # a killed serve left its launcher's token in the pages
+        stack.callback(_forget_tokens, project)
+        if loopback:
+            stack.enter_context(guarding(host, port, inner))
+            say(f"vsop: serving the site on http://{_url_host(host)}:{port}/ (Ctrl+C to stop)")
+        else:
+            _refuse_busy(host, port)  # before the engine, whose own failure is a 30-line traceback
+        edit_url = stack.enter_context(launching(library)).edit_url if loopback else None
         render = _renderer(library, say, edit_url)
         render()
         stack.enter_context(_watching(library, render))
@@ -53,6 +67,31 @@ def serve_site(library: Path, host: str = "127.0.0.1", port: int = 8000, engine:
             return
     if code != 0:
         raise SiteError(f"{engine} serve stopped with exit status {code} (is port {port} free?)")
+
+
+def _refuse_busy(host: str, port: int) -> None:
+    """SiteError when ``host:port`` cannot be listened on (in use, or not an address of this machine)."""
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the engine's server does
+            probe.bind(address)
+    except OSError as exc:
+        raise SiteError(
+            f"{host}:{port}: cannot listen ({exc.strerror or exc}); is another server using the port? Stop "
+            "it, or choose another --port"
+        ) from None
+
+
+def _forget_tokens(project: Path) -> None:
+    """Remove the served project: its guide pages hold the "Edit this guide" links with the launcher's token
+    (useless once the launcher stops, but not to be left lying in the library); the next serve, which has a
+    new token, renders every guide page again anyway."""
+    shutil.rmtree(project, ignore_errors=True)
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
 
 
 def _is_loopback(host: str) -> bool:
@@ -72,7 +111,9 @@ def _renderer(library: Path, say: Say, edit_url: EditUrl | None) -> Callable[[],
 
         try:
             vs, settings = load_valuestream(library), load_settings(library)
-            result = write_project(library, vs, settings, folder=library / SERVE_DIR, edit_url=edit_url)
+            result = write_project(
+                library, vs, settings, folder=library / SERVE_DIR, edit_url=edit_url, drafts=True
+            )
         except VsopError as exc:
             say(f"vsop: error: {exc}")
             return

@@ -3,7 +3,8 @@ the editor) and ``site/`` (the SOP site's ``mkdocs.yml`` template and assets).
 
 Markdown templates (``*.md.j2``) are not autoescaped: every text that comes from the screen or the keyboard
 goes through a filter of generator/render/filters.py (``md`` for prose, ``code`` for a typed value, ``keys``
-for a key or a combo). HTML, SVG and XML templates are autoescaped.
+for a key or a combo), and a person's Markdown through ``prose`` (generator/render/safety.py). HTML, SVG and
+XML templates are autoescaped.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import jinja2
 
 from generator.guide.durations import format_duration
 from generator.render.filters import cell, code, keys, md, url, yaml_str
+from generator.render.safety import prose
 
 
 def shipped(name: str) -> Path:
@@ -42,6 +44,6 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        md=md, code=code, keys=keys, url=url, yaml=yaml_str, duration=format_duration, cell=cell
+        md=md, code=code, keys=keys, url=url, yaml=yaml_str, duration=format_duration, cell=cell, prose=prose
     )
     return env

@@ -10,6 +10,8 @@ import json
 import re
 from urllib.parse import quote
 
+from generator.render.safety import prose
+
 # Characters every Python-Markdown escapes with a backslash (its default ESCAPED_CHARS, plus `+` which
 # pymdownx.keys adds); the others become character references, which work whatever extensions are on.
 _BACKSLASHED = frozenset("\\`*_{}[]()#+!")
@@ -114,14 +116,16 @@ def _require_str(value: object, name: str) -> None:
         )
 
 
-_CODE_SPAN = re.compile(r"(`+).+?(?<!`)\1(?!`)")
+# a code span opens with a whole run of backticks (not the end of one, unless escaped: trying every start
+# inside a run of 1,000 backticks took seconds) and closes with the next run of the same length
+_CODE_SPAN = re.compile(r"(?<!(?<!\\)`)(`++).+?(?<!`)\1(?!`)")
 
 
 def cell(text: str) -> str:
     """Markdown (a person's or vsop's) kept as Markdown in one table cell: one line, ``|`` and raw HTML
     shown as text outside code spans (inside them Markdown shows everything as text anyway)."""
     _require_str(text, "cell")
-    flat = " ".join(text.split())
+    flat = prose(" ".join(text.split()))
     parts, end = [], 0
     for span in _CODE_SPAN.finditer(flat):
         parts += [_cell_text(flat[end : span.start()]), span[0]]

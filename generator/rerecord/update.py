@@ -1,6 +1,7 @@
 """``vsop update`` and ``vsop diff``: a new recording of a guide's process, compared with the guide and, for
 update, made its next version. The new guide folder is put together in a hidden folder beside the guide and
-swapped in only when complete: a failure anywhere leaves the guide as it was, byte for byte."""
+swapped in only when complete (generator/library/swap.py): a failure anywhere leaves the guide as it was, byte
+for byte, and a kill at any moment leaves the old version or the new one."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from pathlib import Path
 
 from generator.errors import GuideError
 from generator.guide.model import Guide, Step
+from generator.guide.paths import inside, refuse_links
 from generator.guide.store import load_guide
 from generator.images.annotate import full_image_name
 from generator.images.similarity import screen_changed
-from generator.library.layout import GUIDE_FILE, IMAGES_DIR, PAGE_FILE, GuideFolder, library_of, replacing
-from generator.pipeline.generate import Options, recorded_steps
+from generator.library.layout import GUIDE_FILE, IMAGES_DIR, PAGE_FILE, GuideFolder, library_of
+from generator.library.swap import staging, swap_in, writing
+from generator.pipeline.generate import Options, Recorded, recorded_steps
 from generator.rerecord.compare import Comparison, compare
 
 Progress = Callable[[str, int, int], None]
@@ -41,7 +44,8 @@ def diff_guide(
     """Compare the guide with a new recording of its process; nothing is written (but the OCR cache)."""
     guide = load_guide(guide_file)
     with tempfile.TemporaryDirectory(prefix="vsop-diff-") as scratch:
-        return _compare(guide, guide_file.parent, recording, Path(scratch), options, progress)
+        made = _recorded(guide, guide_file.parent, recording, Path(scratch), options, progress)
+        return _compare(guide, guide_file.parent, made, options)
 
 
 def update_guide(
@@ -52,17 +56,26 @@ def update_guide(
 ) -> Comparison:
     """Make the recording the guide's next version (see the module docstring); returns the comparison.
 
-    A recording whose steps match less than :data:`MIN_SIMILARITY` of the guide's is refused unless
-    ``options.force``; an invalid guide.yml is reported with its lines. Either way nothing is written.
+    The recording's steps are made first; then, holding the library's lock (generator/library/lock.py),
+    the guide is read again (a change saved meanwhile, by ``vsop edit`` for one, is kept), compared, and
+    the new folder put in its place (generator/library/swap.py). A recording whose steps match less than
+    :data:`MIN_SIMILARITY` of the guide's is refused unless ``options.force``; an invalid guide.yml is
+    reported with its lines. Either way nothing is written.
     """
     guide = load_guide(guide_file)
     folder = guide_file.parent
-    author = options.author or git_user(library_of(guide_file))
-    with replacing(folder) as staging:
-        result = _compare(guide, folder, recording, staging / ".recorded", options, progress, author)
-        if result.similarity < MIN_SIMILARITY and not options.force:
-            raise GuideError(refusal(guide_file, recording, result.similarity))
-        _assemble(result, folder, staging)
+    refuse_links(folder)  # before the recording's OCR: the update would be refused at the end
+    library = library_of(guide_file)
+    author = options.author or git_user(library)
+    with staging(library, folder.name) as filled:
+        made = _recorded(guide, folder, recording, filled / ".recorded", options, progress)
+        with writing(library):
+            current = load_guide(guide_file)
+            result = _compare(current, folder, made, options, author)
+            if result.similarity < MIN_SIMILARITY and not options.force:
+                raise GuideError(refusal(guide_file, recording, result.similarity))
+            _assemble(result, folder, filled)
+            swap_in(filled, folder, replace=True)
     return result
 
 
@@ -74,18 +87,18 @@ def refusal(guide_file: Path, recording: Path, similarity: float) -> str:
     )
 
 
-def _compare(
+def _recorded(
     guide: Guide,
     folder: Path,
     recording: Path,
     scratch: Path,
     options: UpdateOptions,
     progress: Progress | None,
-    author: str | None = None,
-) -> Comparison:
+) -> Recorded:
+    """The recording's steps, their images in ``scratch``; new step ids avoid the guide's."""
     library = library_of(folder / GUIDE_FILE)
     full = GuideFolder(folder).has_full_frames(guide)
-    made = recorded_steps(
+    return recorded_steps(
         recording,
         library,
         scratch,
@@ -93,6 +106,12 @@ def _compare(
         progress,
         {s.id for s in guide.steps},
     )
+
+
+def _compare(
+    guide: Guide, folder: Path, made: Recorded, options: UpdateOptions, author: str | None = None
+) -> Comparison:
+    scratch = made.folder
 
     def changed(old: Step, new: Step) -> bool:
         return screen_changed(
@@ -106,10 +125,13 @@ def _assemble(result: Comparison, folder: Path, staging: Path) -> None:
     """The new guide folder in ``staging``: other files of the guide copied, each step's image from the old
     folder (unchanged steps) or from the recording (new and changed ones), guide.yml and guide.md."""
     scratch = staging / ".recorded"
+    refuse_links(folder)  # a link would become a copy of what it points to (a private key, say)
     for entry in folder.iterdir():
         if entry.name not in (GUIDE_FILE, PAGE_FILE, IMAGES_DIR):
-            copy = shutil.copytree if entry.is_dir() else shutil.copy2
-            copy(entry, staging / entry.name)
+            if entry.is_dir():
+                shutil.copytree(entry, staging / entry.name, symlinks=True)
+            else:
+                shutil.copy2(entry, staging / entry.name, follow_symlinks=False)
     images = GuideFolder(staging).images
     images.mkdir()
     after = result.after
@@ -118,7 +140,7 @@ def _assemble(result: Comparison, folder: Path, staging: Path) -> None:
             continue
         name = Path(step.image).name
         if result.sources.get(step.id) == "old":
-            _copy_image(folder / step.image, images / name)
+            _copy_image(inside(folder, step.image), images / name)
         else:
             recorded = GuideFolder(scratch).images / f"{result.recorded_ids[step.id]}.png"
             step.image = f"{IMAGES_DIR}/{step.id}.png"
