@@ -7,18 +7,23 @@ three ways in one run:
 - ``vsop build`` cold: the library is rendered through the templates into the MkDocs project, then MkDocs
   builds it (``build_site``);
 - plain ``mkdocs build`` of the very project vsop generated (the same Markdown and images): the floor;
-- ``vsop build`` again after one guide's title changed: only that guide's page is rendered again.
+- ``vsop build`` again after one guide's title changed: only that guide's page is rendered again;
+- ``vsop build`` cold of the same library with run records (``vsop check``'s, default 1,000 over the
+  guides, each with its deviations and step times), alternated with cold builds without them.
 
-The target is vsop's cold build within 1.5x of plain MkDocs. A benchmark, not a test: it exits 0 when a
-target is missed, and says which.
+The targets are vsop's cold build within 1.5x of plain MkDocs, and the build with the run records within 1.1x
+of the build without. A benchmark, not a test: it exits 0 when a target is missed, and says which.
 
-    python -m bench.site [--guides N] [--steps S] [--engine mkdocs|zensical] [--runs R] [--json PATH]
+    python -m bench.site [--guides N] [--steps S] [--engine mkdocs|zensical] [--runs R] [--records N]
+                         [--json PATH]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -34,9 +39,12 @@ from generator.guide.model import Action, Guide, Revision, Step
 from generator.guide.store import load_guide, save_guide
 from generator.library.layout import CACHE_DIR, GUIDE_FILE, GUIDES_DIR
 from generator.publish.build import build_site
+from generator.runs.models import Deviation, Run
+from generator.runs.store import write_run
 from generator.valuestream.store import load_valuestream
 
 TARGET_RATIO = 1.5
+TARGET_RECORDS_RATIO = 1.1
 ACTIONS: tuple[Action, ...] = ("click", "type", "click", "hotkey")
 
 
@@ -102,6 +110,35 @@ def make_library(library: Path, guides: int, steps: int) -> None:
         save_guide(guide, folder / GUIDE_FILE)
 
 
+def add_run_records(library: Path, count: int, guides: int, steps: int) -> None:
+    """``count`` run records spread over the guides, as ``vsop check`` writes them: a duration, a
+    conformance, a skipped and a slow step, the time of every step."""
+    start = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.timezone.utc)
+    for n in range(count):
+        g = n % guides
+        times = tuple((f"s-{s:04x}", 2.0 + (n + s) % 7) for s in range(steps))
+        deviations = (
+            Deviation("skipped", f"s-{n % steps:04x}", f"Click **Field {n % steps} of form {g}**."),
+            Deviation("slow", "s-0001", "Type the value.", seconds=12.0, expected_s=4.0),
+        )
+        run = Run(
+            guide_id=f"procedure-{g:04d}",
+            date=start + datetime.timedelta(minutes=n),
+            who=f"clerk {n % 13}",
+            duration_s=sum(t for _s, t in times),
+            conformance=0.8 + (n % 5) / 25,
+            deviations=deviations,
+            guide_version="1.0.0",
+            steps=steps,
+            times=times,
+        )
+        write_run(library / GUIDES_DIR / run.guide_id, run)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    shutil.copytree(source, target, copy_function=os.link, ignore=shutil.ignore_patterns(CACHE_DIR))
+
+
 def timed(work: object) -> float:
     start = time.perf_counter()
     work()  # type: ignore[operator]
@@ -120,7 +157,7 @@ def plain_mkdocs(project: Path, out: Path, engine: str) -> None:
     subprocess.run(command, check=True, capture_output=True)
 
 
-def run(guides: int, steps: int, engine: str, runs: int, tmp: Path) -> list[Row]:
+def run(guides: int, steps: int, engine: str, runs: int, tmp: Path, records: int = 1000) -> list[Row]:
     library = tmp / "library"
     library.mkdir()
     start = time.perf_counter()
@@ -150,6 +187,8 @@ def run(guides: int, steps: int, engine: str, runs: int, tmp: Path) -> list[Row]
     pages = f"{rendered} of {rendered + reused}"
     cold, floor = statistics.median(colds), statistics.median(floors)
     ratio = cold / floor
+    with_records, without = _records(library, guides, steps, engine, runs, records, tmp)
+    records_ratio = with_records / without
     return [
         Row("library", f"{guides} guides x {steps} steps (made in {made:.1f} s)", "", None),
         Row(f"vsop build, cold ({engine}), median of {runs}", f"{cold:.1f} s", "", None),
@@ -161,7 +200,43 @@ def run(guides: int, steps: int, engine: str, runs: int, tmp: Path) -> list[Row]
             "",
             None,
         ),
+        Row(f"vsop build, cold, without run records, median of {runs}", f"{without:.1f} s", "", None),
+        Row(
+            f"vsop build, cold, with {records} run records, median of {runs}",
+            f"{with_records:.1f} s",
+            "",
+            None,
+        ),
+        Row(
+            "run records' cost (with / without)",
+            f"{records_ratio:.2f}x",
+            f"<= {TARGET_RECORDS_RATIO}x",
+            records_ratio <= TARGET_RECORDS_RATIO,
+        ),
     ]
+
+
+def _records(
+    library: Path, guides: int, steps: int, engine: str, runs: int, records: int, tmp: Path
+) -> tuple[float, float]:
+    """Median cold builds of the library with ``records`` run records and of the same library without,
+    alternated (the guides and images are the same files, linked)."""
+    plain, recorded = tmp / "plain", tmp / "recorded"
+    _link_tree(library, plain)
+    _link_tree(library, recorded)
+    add_run_records(recorded, records, guides, steps)
+
+    def cold(lib: Path) -> float:
+        shutil.rmtree(lib / CACHE_DIR, ignore_errors=True)
+        out = tmp / f"out-{lib.name}"
+        shutil.rmtree(out, ignore_errors=True)
+        return timed(lambda: build_site(lib, out, engine=engine))  # type: ignore[arg-type]
+
+    times: dict[Path, list[float]] = {plain: [], recorded: []}
+    for _ in range(runs):
+        for lib in (plain, recorded):
+            times[lib].append(cold(lib))
+    return statistics.median(times[recorded]), statistics.median(times[plain])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -172,10 +247,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, default=12)
     parser.add_argument("--engine", choices=("mkdocs", "zensical"), default="mkdocs")
     parser.add_argument("--runs", type=int, default=3, help="cold builds of each kind (median)")
+    parser.add_argument("--records", type=int, default=1000, help="run records for the last comparison")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="vsop-bench-site-") as tmp:
-        rows = run(args.guides, args.steps, args.engine, args.runs, Path(tmp))
+        rows = run(args.guides, args.steps, args.engine, args.runs, Path(tmp), args.records)
     print("| metric | measured | target | met |\n|---|---|---|---|")
     for row in rows:
         met = "" if row.ok is None else ("yes" if row.ok else "**no**")

@@ -87,7 +87,14 @@ class WaitFor:
     contains: str | None = None
 
 
-Input = Click | ClickText | TypeText | Press | Scroll | WaitFor
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """Do nothing for ``seconds``, as a person reading or looking for the next field: a slower run."""
+
+    seconds: float
+
+
+Input = Click | ClickText | TypeText | Press | Scroll | WaitFor | Pause
 
 
 @dataclass(frozen=True, slots=True)
@@ -428,6 +435,68 @@ SCENARIOS: tuple[Scenario, ...] = (
 
 VARIANTS: tuple[Scenario, ...] = (NEW_LEAD_V2,)
 """Scenarios of a changed version of the sample app: recorded like the others, left out of the demo."""
+
+
+def _new_lead_run(scenario_id: str, actions: tuple[Input, ...], steps: tuple[ExpectedStep, ...]) -> Scenario:
+    return Scenario(
+        id=scenario_id,
+        title=NEW_LEAD.title,
+        stage=NEW_LEAD.stage,
+        app="chromium",
+        start="leads.html",
+        actions=actions,
+        steps=steps,
+        titles=NEW_LEAD.titles,
+    )
+
+
+_LEAD, _NEWSLETTER = NEW_LEAD.actions, Click("label[for=newsletter]")
+_PHONE = _LEAD.index(Click("#phone"))  # the phone number is filled in at _PHONE and _PHONE + 1
+_INDUSTRY, _NOTES = _LEAD.index(Click("#industry")), _LEAD.index(Click("#notes"))
+NEW_LEAD_AGAIN = _new_lead_run("new-lead-again", _LEAD, NEW_LEAD.steps)
+NEW_LEAD_SKIPPED = _new_lead_run(
+    "new-lead-skipped",
+    tuple(a for a in _LEAD if a != _NEWSLETTER),
+    tuple(s for s in NEW_LEAD.steps if s.target != "Subscribe to newsletter"),
+)
+NEW_LEAD_EXTRA = _new_lead_run(
+    "new-lead-extra",
+    (*_LEAD[: _PHONE + 2], Click(".topbar .user"), *_LEAD[_PHONE + 2 :]),
+    (*NEW_LEAD.steps[:5], step("click", "Jordan Smith"), *NEW_LEAD.steps[5:]),
+)
+NEW_LEAD_SLOWER = _new_lead_run(
+    "new-lead-slower",
+    (*_LEAD[:_INDUSTRY], Pause(8), *_LEAD[_INDUSTRY:_NOTES], Pause(8), *_LEAD[_NOTES:]),
+    NEW_LEAD.steps,
+)
+NEW_LEAD_DIFFERENTLY = _new_lead_run(
+    "new-lead-differently",
+    (
+        *_LEAD[:5],
+        *fill("#contact", "John Doe"),
+        *_LEAD[_PHONE : _PHONE + 2],
+        *_LEAD[_PHONE - 2 : _PHONE],
+        *_LEAD[_PHONE + 2 :],
+    ),
+    (
+        *NEW_LEAD.steps[:2],
+        step("type", "Contact name", "John Doe"),
+        NEW_LEAD.steps[4],
+        NEW_LEAD.steps[3],
+        *NEW_LEAD.steps[5:],
+    ),
+)
+RUNS: tuple[Scenario, ...] = (
+    NEW_LEAD_AGAIN,
+    NEW_LEAD_SKIPPED,
+    NEW_LEAD_EXTRA,
+    NEW_LEAD_SLOWER,
+    NEW_LEAD_DIFFERENTLY,
+)
+"""Runs of the new-lead process in the same app, for the tests of ``vsop check``: performed again as written;
+the newsletter step skipped; an extra click on the user's name; 8 s pauses before choosing the industry and
+before the notes; another contact name typed and the phone filled in before the e-mail address. Recorded into
+tests/fixtures/recordings/; not part of the demo."""
 
 
 def by_id(scenario_id: str, among: tuple[Scenario, ...] = SCENARIOS) -> Scenario:

@@ -1,45 +1,53 @@
-"""A library's value stream (``LIB/valuestream.yml``) and settings (``LIB/vsop.yml``), validated completely
-(docs/valuestream-format.md). Without the files, the built-in defaults apply."""
+"""A library's value stream (``LIB/valuestream.yml``), validated completely (docs/valuestream-format.md);
+without the file, the built-in default applies. The settings (``LIB/vsop.yml``) are read by ``settings``."""
 
 from __future__ import annotations
 
-import re
+import os
 from pathlib import Path
 from typing import Any
 
 from generator.errors import ValueStreamError
-from generator.guide.durations import parse_duration
-from generator.guide.model import LibrarySettings, MatchRules, Stage, Stream, ValueStream
-from generator.guide.yamlcheck import Checker, Where, field_name, parse
+from generator.guide.model import ExpectedProcess, MatchRules, Stage, Stream, ValueStream
+from generator.guide.yamlcheck import Where, field_name, parse
+from generator.valuestream.fields import FieldChecker
+from generator.valuestream.settings import SETTINGS_FILE, load_settings
+
+__all__ = [
+    "DEFAULT_VALUESTREAM",
+    "SETTINGS_FILE",
+    "VALUESTREAM_FILE",
+    "check_stage",
+    "load_settings",
+    "load_valuestream",
+]
 
 VALUESTREAM_FILE = "valuestream.yml"
-SETTINGS_FILE = "vsop.yml"
 DEFAULT_VALUESTREAM = Path(__file__).parent / "data" / VALUESTREAM_FILE
-ID = re.compile(r"[a-z0-9-]+")
 _STREAM_KEYS = ("id", "name", "stages")
-_STAGE_KEYS = ("id", "name", "description", "owner", "wait_time", "match")
+_STAGE_KEYS = (
+    "id",
+    "name",
+    "description",
+    "owner",
+    "process_time",
+    "wait_time",
+    "processes",
+    "automation",
+    "optimization",
+    "match",
+)
 _MATCH_KEYS = ("apps", "titles", "keywords")
-_SETTINGS_KEYS = ("site_name", "description", "review_every")
+_PROCESS_KEYS = ("name", "match")
+_PROCESS_MATCH_KEYS = ("guides", "titles")
 
 
 def load_valuestream(library: Path) -> ValueStream:
     """``LIB/valuestream.yml``, or the built-in default when the library has none."""
     path = library / VALUESTREAM_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):  # there in any other form (a FIFO, a link to /dev/zero): refused by parse
         return _read_valuestream(DEFAULT_VALUESTREAM, None)
     return _read_valuestream(path, path)
-
-
-def load_settings(library: Path) -> LibrarySettings:
-    """``LIB/vsop.yml``; each missing setting (or the whole file) has its default."""
-    path = library / SETTINGS_FILE
-    if not path.is_file():
-        return LibrarySettings()
-    text, data = parse(path, ValueStreamError)
-    checker = _Checker(path, text)
-    settings = checker.settings({} if data is None else data)
-    checker.raise_problems()
-    return settings
 
 
 def check_stage(vs: ValueStream, stage_id: str, where: str) -> Stage:
@@ -63,12 +71,8 @@ def _read_valuestream(path: Path, source: Path | None) -> ValueStream:
     return ValueStream(streams, source)
 
 
-class _Checker(Checker):
-    """Validates valuestream.yml and vsop.yml."""
-
-    def raise_problems(self) -> None:
-        if self.problems:
-            raise ValueStreamError("\n".join(self.problems))
+class _Checker(FieldChecker):
+    """Validates valuestream.yml."""
 
     def valuestream(self, data: Any) -> tuple[Stream, ...]:
         if not isinstance(data, dict) or not isinstance(data.get("streams"), list) or not data["streams"]:
@@ -125,31 +129,11 @@ class _Checker(Checker):
             owner=self.get(item, where, "owner", str, True),
             wait_time=self.duration(item, where, "wait_time"),
             match=self.match(item.get("match"), (*where, "match")),
+            process_time=self.duration(item, where, "process_time"),
+            processes=self.processes(item.get("processes"), (*where, "processes")),
+            automation=self.text(item, where, "automation"),
+            optimization=self.text(item, where, "optimization"),
         )
-
-    def ident(self, item: dict[str, Any], where: Where) -> str:
-        value = item.get("id")
-        if not isinstance(value, str) or not ID.fullmatch(value):
-            self.fail((*where, "id"), f"expected an id of a-z, 0-9 and dashes (sales-order), found {value!r}")
-            return ""
-        return value
-
-    def name(self, item: dict[str, Any], where: Where, key: str = "name") -> str:
-        value = item.get(key)
-        if not isinstance(value, str) or not value.strip():
-            self.fail((*where, key), f"expected a name (text shown on the site), found {value!r}")
-            return ""
-        return value.strip()
-
-    def duration(self, item: dict[str, Any], where: Where, key: str) -> float | None:
-        value = item.get(key)
-        if value is None:
-            return None
-        try:
-            return parse_duration(value)
-        except ValueError as exc:
-            self.fail((*where, key), str(exc))
-            return None
 
     def match(self, data: Any, where: Where) -> MatchRules:
         if data is None:
@@ -161,23 +145,41 @@ class _Checker(Checker):
         apps, titles, keywords = (self.texts(data, where, key) for key in _MATCH_KEYS)
         return MatchRules(apps, titles, keywords)
 
-    def texts(self, data: dict[str, Any], where: Where, key: str) -> tuple[str, ...]:
-        values = self.get(data, where, key, list, True) or []
-        for i, value in enumerate(values):
-            if not isinstance(value, str) or not value.strip():
-                self.fail((*where, key, i), f"expected a non-empty text, found {value!r}")
-        return tuple(v.strip() for v in values if isinstance(v, str) and v.strip())
+    def processes(self, data: Any, where: Where) -> tuple[ExpectedProcess, ...]:
+        if data is None:
+            return ()
+        if not isinstance(data, list) or not data:
+            self.fail(where, f"expected a list of process names (or {{name, match}}), found {data!r}")
+            return ()
+        found = [(i, p) for i, item in enumerate(data) if (p := self.process(item, (*where, i))) is not None]
+        seen: dict[str, int] = {}
+        for i, process in found:
+            first = seen.setdefault(process.name.casefold(), i)
+            if first != i:
+                line = self.line((*where, first))
+                self.fail((*where, i), f"duplicate process {process.name!r}, first at line {line}")
+        return tuple(p for _i, p in found)
 
-    def settings(self, data: Any) -> LibrarySettings:
-        if not isinstance(data, dict):
-            self.fail((), f"expected a mapping with {', '.join(_SETTINGS_KEYS)}, found {data!r}")
-            return LibrarySettings()
-        self.unknown_keys(data, (), _SETTINGS_KEYS)
-        default = LibrarySettings()
-        site_name = self.name({"site_name": default.site_name, **data}, (), "site_name")
-        review_every = self.duration(data, (), "review_every")
-        return LibrarySettings(
-            site_name=site_name or default.site_name,
-            description=self.get(data, (), "description", str, True),
-            review_every=default.review_every if review_every is None else review_every,
-        )
+    def process(self, item: Any, where: Where) -> ExpectedProcess | None:
+        if not isinstance(item, dict):
+            if not isinstance(item, str) or not item.strip():
+                self.fail(where, f"expected a process name (Pack order) or {{name, match}}, found {item!r}")
+                return None
+            return ExpectedProcess(item.strip())
+        self.unknown_keys(item, where, _PROCESS_KEYS)
+        name = self.name(item, where)
+        rules = item.get("match")
+        if rules is None:
+            return ExpectedProcess(name) if name else None
+        if not isinstance(rules, dict):
+            self.fail((*where, "match"), f"expected a mapping with guides and/or titles, found {rules!r}")
+            return None
+        self.unknown_keys(rules, (*where, "match"), _PROCESS_MATCH_KEYS)
+        guides, titles = (self.texts(rules, (*where, "match"), key) for key in _PROCESS_MATCH_KEYS)
+        if not guides and not titles:
+            self.fail(
+                (*where, "match"),
+                "names no guide: give guide ids (guides: [pack-order]) or title patterns "
+                '(titles: ["Pack*"]), or leave match out to match by the name',
+            )
+        return ExpectedProcess(name, guides, titles) if name else None

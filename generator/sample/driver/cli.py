@@ -11,7 +11,7 @@ from pathlib import Path
 
 from capture.errors import VsopError
 from generator.sample.driver.recording import record_fixtures, record_session
-from generator.sample.scenarios import SCENARIOS, VARIANTS, by_id
+from generator.sample.scenarios import RUNS, SCENARIOS, VARIANTS, by_id
 
 PROG = "python -m generator.sample.driver"
 
@@ -44,14 +44,14 @@ def parser() -> argparse.ArgumentParser:
         default=[],
         metavar="ID",
         help="Record only this scenario id (repeatable); also the variants of a changed app, "
-        "e.g. new-lead-v2.",
+        "e.g. new-lead-v2, and the runs performed otherwise, e.g. new-lead-skipped.",
     )
     return parse
 
 
 def run(target: Path | None, long_target: Path | None, ids: list[str]) -> None:
     """Record the fixtures into ``target`` and/or the long session into ``long_target``."""
-    scenarios = [by_id(i, (*SCENARIOS, *VARIANTS)) for i in ids] if ids else list(SCENARIOS)
+    scenarios = [by_id(i, (*SCENARIOS, *VARIANTS, *RUNS)) for i in ids] if ids else list(SCENARIOS)
     if target is not None:
         record_fixtures(target, scenarios)
     if long_target is not None:

@@ -6,7 +6,17 @@ import time
 
 from generator.sample.driver.apps import AppSession
 from generator.sample.driver.screen_text import click_text
-from generator.sample.scenarios import Click, ClickText, Input, Press, Scenario, Scroll, TypeText, WaitFor
+from generator.sample.scenarios import (
+    Click,
+    ClickText,
+    Input,
+    Pause,
+    Press,
+    Scenario,
+    Scroll,
+    TypeText,
+    WaitFor,
+)
 from generator.sample.xsession import VirtualDisplay, wait_until
 
 PAUSE_S = 0.2  # between two actions, as a person would pause
@@ -30,6 +40,8 @@ def do(action: Input, app: AppSession, display: VirtualDisplay) -> None:
     elif isinstance(action, Scroll):
         app.hover(action.over)
         app.xdo.wheel(action.direction, action.notches)
+    elif isinstance(action, Pause):
+        time.sleep(action.seconds)  # the pause is what a slower run is made of
     else:
         wait_for(action, app)
 
