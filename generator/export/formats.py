@@ -1,5 +1,6 @@
 """``vsop export``: one guide as a single file to mail or attach to a ticket (html), as Markdown with an
-images folder to paste into another wiki (md), or printed (pdf, through headless Chromium).
+images folder to paste into another wiki (md), printed (pdf, through headless Chromium), or as a Word
+document to file (docx, generator/export/word.py).
 
 The page is the guide's own Markdown (templates/guide.md.j2) converted with the extensions of the site, so
 an export reads like the site. Raw HTML in the Markdown is shown as text, event-handler attributes and
@@ -19,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal, get_args
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import markdown  # type: ignore[import-untyped]
 from markdown.extensions import Extension  # type: ignore[import-untyped]
@@ -29,6 +30,7 @@ from markupsafe import Markup
 from capture import __version__
 from capture.files import atomic_write_text, temp_path
 from generator.errors import ExportError
+from generator.export.images import guide_image
 from generator.export.pdf import print_pdf
 from generator.export.portable import portable, relink_images
 from generator.guide.model import Guide
@@ -38,15 +40,17 @@ from generator.library.layout import IMAGES_DIR, replacing, resolve_guide
 from generator.render.environment import environment
 from generator.render.filters import url
 from generator.render.guide_page import guide_markdown
+from generator.render.safety import SafeMarkdown
 
-Format = Literal["html", "md", "pdf"]
+Format = Literal["html", "md", "pdf", "docx"]
 Paper = Literal["a4", "letter"]
 FORMATS: tuple[Format, ...] = get_args(Format)
 PAPERS: tuple[Paper, ...] = get_args(Paper)
 EXTENSIONS = ["admonition", "attr_list", "tables", "toc", "pymdownx.keys"]  # the site's, less raw HTML
 _PAPER_SIZE: dict[Paper, str] = {"a4": "A4", "letter": "letter"}
 _MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif"}
-_UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
+EXPORT_MARK = ".vsop-export"  # in the images folder of an md export: an export made it and may replace it
+_MARK_TEXT = "Made by vsop export; the next export of the guide to the same name replaces this folder.\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +83,10 @@ def export(
         atomic_write_text(target, export_html(loaded, guide_file.parent, paper))
     elif fmt == "md":
         write_markdown(loaded, guide_file.parent, target)
+    elif fmt == "docx":
+        from generator.export.word import word_guide, write_docx  # python-docx, lxml: only when asked for
+
+        write_docx(word_guide(guide_file, loaded, paper), target)
     else:
         write_pdf(loaded, guide_file.parent, target, paper)
     return target
@@ -111,8 +119,9 @@ def export_html(guide: Guide, folder: Path, paper: Paper = "a4", made: datetime.
 
 
 class SafeHtml(Extension):  # type: ignore[misc]
-    """Raw HTML off (shown as text), event-handler attributes and ``javascript:`` links dropped, and each
-    image's ``src`` replaced by ``image_src(src)`` (which raises for an image it refuses)."""
+    """Raw HTML off (shown as text), each image's ``src`` replaced by ``image_src(src)`` (which raises for an
+    image it refuses), and the HTML cleaned by nh3 (generator/render/safety.py: no script, event-handler
+    attribute or ``javascript:`` link; an image may be a ``data:`` URI)."""
 
     def __init__(self, image_src: Callable[[str], str]) -> None:
         super().__init__()
@@ -122,6 +131,7 @@ class SafeHtml(Extension):  # type: ignore[misc]
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.treeprocessors.register(_Inline(md, self.image_src), "vsop-inline", 4)  # after attr_list (8)
+        SafeMarkdown(data_images=True).extendMarkdown(md)
 
 
 class _Steps(Extension):  # type: ignore[misc]
@@ -137,38 +147,19 @@ class _Inline(Treeprocessor):  # type: ignore[misc]
         self.image_src = image_src
 
     def run(self, root: ET.Element) -> None:
-        for element in root.iter():
-            for name in [a for a in element.attrib if a.lower().startswith("on")]:
-                del element.attrib[name]
-            if element.get("href", "").strip().lower().startswith(_UNSAFE_SCHEMES):
-                del element.attrib["href"]
-            if element.tag == "img":
-                element.set("src", self.image_src(element.get("src", "")))
+        for element in root.iter("img"):
+            element.set("src", self.image_src(element.get("src", "")))
 
 
 def data_uri(folder: Path, src: str, published: Mapping[str, bytes] | None = None) -> str:
     """The image ``src`` (relative to the guide ``folder``) as a data: URI; an image in ``published`` (see
     :func:`~generator.images.edits.published_images`) is embedded as a person edited it."""
-    image = _guide_image(folder, src)
+    image = guide_image(folder, src)
     mime = _MIME.get(image.suffix.lower())
     if mime is None:
         raise ExportError(f"{image}: expected a {', '.join(sorted(_MIME))} image, found {image.suffix!r}")
     data = (published or {}).get(image.relative_to(folder.resolve()).as_posix()) or image.read_bytes()
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-
-
-def _guide_image(folder: Path, src: str) -> Path:
-    """The file of an image link, which must lie inside the guide folder and exist."""
-    parts = urlsplit(src)
-    image = (folder / unquote(parts.path)).resolve()
-    if parts.scheme or parts.netloc or not image.is_relative_to(folder.resolve()):
-        raise ExportError(
-            f"{folder}: image {src!r} is not a file of the guide; an export embeds only images inside the "
-            "guide folder (copy it into images/ and link it from there)"
-        )
-    if not image.is_file():
-        raise ExportError(f"{image}: image of the guide is missing; regenerate the guide or fix its image")
-    return image
 
 
 class _StepBlocks(Treeprocessor):  # type: ignore[misc]
@@ -209,8 +200,7 @@ def write_markdown(guide: Guide, folder: Path, target: Path) -> None:
     """``target`` (portable Markdown, see generator/export/portable.py) and ``<stem>-images/`` beside it
     with every image the page shows; image links point into that folder."""
     images = target.with_name(f"{target.stem}-images")
-    if images.exists() and not images.is_dir():
-        raise ExportError(f"{images}: expected the images folder of the export, found a file; move it away")
+    _check_images_folder(images)
     copies: dict[str, Path] = {}  # name in the images folder -> file in the guide folder
     published = published_images(guide, folder)
 
@@ -218,13 +208,14 @@ def write_markdown(guide: Guide, folder: Path, target: Path) -> None:
         parts = urlsplit(src)
         if parts.scheme or parts.netloc:
             return src  # a remote image stays remote; the wiki shows it as the site did
-        source = _guide_image(folder, src)
+        source = guide_image(folder, src)
         name = _exported_name(source.relative_to(folder.resolve()))
         copies[name] = source
         return url(f"{images.name}/{name}")
 
     text = relink_images(portable(guide_markdown(guide, enlarge=False)), relink)
     with replacing(images) as staging:
+        (staging / EXPORT_MARK).write_text(_MARK_TEXT, encoding="utf-8")
         for name, source in copies.items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             edited = published.get(source.relative_to(folder.resolve()).as_posix())
@@ -233,6 +224,18 @@ def write_markdown(guide: Guide, folder: Path, target: Path) -> None:
             else:
                 (staging / name).write_bytes(edited)
     atomic_write_text(target, text)
+
+
+def _check_images_folder(images: Path) -> None:
+    """An existing ``images`` folder is replaced only when an earlier export made it (it holds
+    :data:`EXPORT_MARK`) or it is empty: a folder of the person's own that has the name is kept."""
+    if images.is_symlink() or (images.exists() and not images.is_dir()):
+        raise ExportError(f"{images}: expected the images folder of the export, found a file; move it away")
+    if images.is_dir() and any(images.iterdir()) and not (images / EXPORT_MARK).is_file():
+        raise ExportError(
+            f"{images}: this folder was not made by vsop export and would be replaced by the export's "
+            "images; move it away, or export to another name with --out"
+        )
 
 
 def _exported_name(image: Path) -> str:

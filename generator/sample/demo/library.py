@@ -76,7 +76,23 @@ def make_demo_library(
     for done, scenario in enumerate(chosen, start=1):
         folders.append(_guide(library, source / scenario.id, scenario, replace=live, progress=report))
         report(GENERATING, done, len(chosen))
+    _approve(folders)
     return folders
+
+
+DEMO_APPROVER = "vsop demo"  # approves the sample guides, so that the demo site publishes them as SOPs
+
+
+def _approve(folders: Sequence[Path]) -> None:
+    """Approve each sample guide whose current version is a draft (docs/guide-format.md, document control)."""
+    from generator.guide.control import current_approval
+    from generator.guide.store import load_guide
+    from generator.library.control import approve_guide
+
+    for folder in folders:
+        guide_file = GuideFolder(folder).guide_file
+        if current_approval(load_guide(guide_file)) is None:
+            approve_guide(guide_file, DEMO_APPROVER)
 
 
 def _guide(library: Path, recording: Path, scenario: Scenario, replace: bool, progress: Progress) -> Path:
