@@ -12,7 +12,7 @@ QT_APT=(libegl1 libgl1 libfontconfig1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-i
     libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1)
 # dbus (dbus-daemon) and at-spi2-core: the test display's own session bus and accessibility bus
 TEST_APT=(xvfb xserver-xephyr xdotool openbox x11-utils tesseract-ocr mousepad zenity fonts-dejavu-core trayer git
-    dbus at-spi2-core "${QT_APT[@]}")
+    libreoffice-writer-nogui dbus at-spi2-core "${QT_APT[@]}")
 # Debian ships "chromium"; Ubuntu ships a "chromium-browser" deb that installs a snap.
 BROWSERS=(chromium chromium-browser)
 

@@ -19,6 +19,7 @@ from generator.edit.session import Session
 from generator.guide.model import Guide, Step
 from generator.guide.store import load_guide
 from generator.images.edits import edited_png
+from generator.library.control import approve_guide
 from generator.pipeline.generate import Options, generate
 from generator.publish import build_site
 from generator.rerecord.update import update_guide
@@ -180,6 +181,7 @@ def _near(box: tuple[int, int, int, int], want: tuple[float, float, float, float
 
 
 def _check_site(library: Path, guide: Guide, blurred: Step, cropped: Step) -> None:
+    approve_guide(library / "guides" / "new-lead" / "guide.yml", "Test approver")  # edited: approved again
     result = build_site(library, library / "site", "mkdocs")
     assert result.ok, result.failures
     page = (result.out / "guides" / "new-lead" / "index.html").read_text(encoding="utf-8")

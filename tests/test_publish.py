@@ -22,15 +22,13 @@ from generator.cli import main
 from generator.errors import SiteError
 from generator.guide.model import Guide, LibrarySettings, Revision
 from generator.guide.store import load_guide, save_guide
+from generator.library.control import approve_guide
 from generator.library.review import is_overdue
+from generator.library.scan import Entry
+from generator.maturity.observed import ScreenTime, screen_time
 from generator.publish import build_site
-from generator.publish.metrics import (
-    coverage,
-    guide_duration,
-    lead_time,
-    overall_coverage,
-    stage_metrics,
-)
+from generator.publish.flow import stage_flows, totals
+from generator.publish.metrics import coverage, overall_coverage, stage_metrics
 from generator.publish.project import write_project
 from tests.sitelib import HOSTILE, SETTINGS, VALUESTREAM, add_guide, hostile_library
 
@@ -42,11 +40,11 @@ def _guide(stage: str | None = "inquiry", durations: tuple[float | None, ...] = 
     return Guide("g", "G", stage, "1.0.0", None, {"duration_s": 30.0}, [], revisions, **kw)  # type: ignore[arg-type]
 
 
-def test_guide_duration_is_the_median_of_revisions_else_the_recording() -> None:
-    assert guide_duration(_guide(durations=(10.0, 50.0, 20.0))) == 20.0
-    assert guide_duration(_guide(durations=(10.0, None, 20.0))) == 15.0
-    assert guide_duration(_guide(durations=(None,))) == 30.0
-    assert guide_duration(Guide("g", "G", None, "1.0.0", None, {}, [])) is None
+def test_time_at_the_screen_without_runs_is_the_median_of_the_recordings() -> None:
+    assert screen_time(_guide(durations=(10.0, 50.0, 20.0)), ()) == ScreenTime(20.0, recordings=3)
+    assert screen_time(_guide(durations=(10.0, None, 20.0)), ()) == ScreenTime(15.0, recordings=2)
+    assert screen_time(_guide(durations=(None,)), ()) == ScreenTime(30.0, recordings=1)
+    assert screen_time(Guide("g", "G", None, "1.0.0", None, {}, []), ()) is None
 
 
 def test_review_is_due_after_the_last_review_or_revision() -> None:
@@ -60,29 +58,30 @@ def test_review_is_due_after_the_last_review_or_revision() -> None:
     assert not is_overdue(_guide(), settings, TODAY)  # no date at all: nothing to measure from
 
 
-def test_stage_metrics_lead_time_and_coverage() -> None:
+def test_stage_metrics_screen_time_and_coverage() -> None:
     guides = [
         _guide("inquiry", (60.0,)),
         _guide("inquiry", (30.0, 90.0)),
         _guide("delivery", (120.0,), review_every="30d"),
         _guide(None, (500.0,)),
     ]
-    metrics = stage_metrics(VALUESTREAM, guides, SETTINGS, TODAY)
+    entries = [Entry(Path(f"guides/g{i}"), g, "") for i, g in enumerate(guides)]
+    metrics = stage_metrics(VALUESTREAM, entries, SETTINGS, TODAY)
     assert [m.stage.id for m in metrics] == ["inquiry", "proposal", "delivery"]
     assert [m.status for m in metrics] == ["sop", "none", "overdue"]
-    assert [m.process_s for m in metrics] == [120.0, 0.0, 120.0]
-    ladder = lead_time(metrics)
-    assert (ladder.process_s, ladder.wait_s, ladder.lead_s) == (
-        240.0,
-        4 * 3600 + 86400.0,
-        240.0 + 4 * 3600 + 86400,
-    )
-    assert ladder.efficiency == pytest.approx(240.0 / (240.0 + 4 * 3600 + 86400))
+    assert [m.screen for m in metrics] == [
+        ScreenTime(120.0, recordings=3, guides=2),
+        None,
+        ScreenTime(120.0, recordings=1),
+    ]
     sales, fulfillment = (coverage(s, metrics) for s in VALUESTREAM.streams)
     assert (sales.documented, sales.total, sales.percent) == (1, 2, 50.0)
     assert (fulfillment.documented, fulfillment.total, fulfillment.percent) == (1, 1, 100.0)
     assert overall_coverage(metrics).percent == pytest.approx(200 / 3)
-    assert lead_time(stage_metrics(VALUESTREAM, [], SETTINGS, TODAY)).efficiency == 0.0
+    # the site library declares no process_time: lead time and efficiency are unknown, not 0
+    all_streams = totals("All", stage_flows(VALUESTREAM))
+    assert all_streams.lead_s is None and all_streams.efficiency is None
+    assert all_streams.no_process == tuple(s.name for s in VALUESTREAM.stages)
 
 
 def test_rebuilding_after_one_change_renders_only_what_depends_on_it(tmp_path: Path) -> None:
@@ -102,6 +101,7 @@ def test_rebuilding_after_one_change_renders_only_what_depends_on_it(tmp_path: P
     guide = load_guide(guide_file)
     guide.title = "Second guide, changed"
     save_guide(guide, guide_file)
+    approve_guide(guide_file, "Test approver")  # the changed guide is a draft until approved again
     image = lib / "guides" / "one" / "images" / "s-1.png"
     image.write_bytes((lib / "guides" / "one" / "images" / "s-0.png").read_bytes())
     changed = write_project(lib, VALUESTREAM, SETTINGS, today=TODAY)
@@ -198,15 +198,17 @@ def test_pages_show_the_map_stages_coverage_and_breadcrumbs(tmp_path: Path) -> N
     out = result.out
     home = _text_of(out / "index.html")
     assert "Sales" in home and "Fulfillment" in home
-    assert "2 SOPs Process 1 min 20 s Wait 4 h" in home
-    assert "No SOP 0 SOPs Process \u2013 Wait 1 d" in home
-    assert "SOP overdue for review" in home and "Process cycle efficiency 0.08 %" in home
+    assert "wait 4 h Inquiry" in home and "work not declared 2 SOPs at the screen 1 min 20 s" in home
+    assert "wait 1 d Proposal Level 1 Ad hoc work not declared 0 SOPs not observed yet" in home
+    assert "review overdue" in home and "Process cycle efficiency needs the lead time" in home
+    assert "0.00 %" not in home and "Lead time declare process_time for" in home
     stage = _text_of(out / "stages" / "inquiry.html")
     assert f"Owner {HOSTILE}" in stage and f"Purpose {HOSTILE}" in stage
-    assert "Second guide (review overdue) 2 40 s 1.0.0 2020-01-01" in stage
+    assert "Second guide (review overdue) 2 40 s (median of 1 recording) 1.0.0 2020-01-01" in stage
+    assert "review Second guide : overdue since 2020-12-31" in stage
     assert "vsop stage guides/<id> --confirm" in stage and "Next stage: Proposal" in stage
     cov = _text_of(out / "coverage.html")
-    assert "33 % of the stages have at least one SOP (1 of 3)" in cov
+    assert "33 % of the expected processes are documented (1 of 3)" in cov
     assert "Unknown stage ( four ): stage nope" in cov.replace("(four)", "( four )")
     guide = (out / "guides" / "one" / "index.html").read_text()
     assert 'href="../../stages/inquiry.html"' in guide and 'href="../../index.html"' in guide
@@ -233,7 +235,7 @@ def test_a_strict_engine_failure_is_an_error(tmp_path: Path) -> None:
     guide.purpose = "See [the other guide](../missing/index.md)."
     save_guide(guide, lib / "guides" / "fine" / "guide.yml")
     with pytest.raises(SiteError, match=r"missing/index\.md"):
-        build_site(lib, tmp_path / "site")
+        build_site(lib, tmp_path / "site", drafts=True)  # the edit made the guide a draft
 
 
 # vsop serve ------------------------------------------------------------------------------------------

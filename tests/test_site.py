@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.guide.store import load_guide
+from generator.library.control import approve_guide
 from generator.pipeline.generate import Options, generate
 from generator.publish import build_site
 from generator.sample.scenarios import SCENARIOS
@@ -24,12 +25,14 @@ ARTIFACTS = Path(os.environ.get("VSOP_ARTIFACTS") or Path(__file__).parent.paren
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory, recordings: Path) -> Path:
-    """One guide per recorded sample scenario, generated once for the module."""
+    """One guide per recorded sample scenario, generated once for the module and approved (the published
+    site shows approved versions only)."""
     need("tesseract")
     lib = tmp_path_factory.mktemp("lib")
     for scenario in SCENARIOS:
         if (recordings / scenario.id).is_dir():
-            generate(recordings / scenario.id, lib, Options(title=scenario.id))
+            folder = generate(recordings / scenario.id, lib, Options(title=scenario.id))
+            approve_guide(folder / "guide.yml", "Test approver")
     return lib
 
 

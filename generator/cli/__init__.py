@@ -1,6 +1,6 @@
 """The ``vsop`` command, the one place that speaks click: the group, its commands (grouped by stage of the
-flow in :mod:`.record`, :mod:`.guides`, :mod:`.rerecord` and :mod:`.site`, their shared options in
-:mod:`.options`), and :func:`main`, where an error becomes a message and an exit code."""
+flow in :mod:`.record`, :mod:`.guides`, :mod:`.rerecord`, :mod:`.check` and :mod:`.site`, their shared
+options in :mod:`.options`), and :func:`main`, where an error becomes a message and an exit code."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import click
 
 from capture import __version__
 from capture.errors import VsopError
+from generator.cli.check import check_command
+from generator.cli.control import approve_command, retire_command
 from generator.cli.guides import (
     edit_command,
     export_command,
@@ -22,6 +24,7 @@ from generator.cli.guides import (
 from generator.cli.record import demo_command, record_command, tray_command
 from generator.cli.rerecord import diff_command, update_command
 from generator.cli.site import build_command, serve_command
+from generator.errors import explained
 
 COMMANDS = (
     record_command,
@@ -36,8 +39,11 @@ COMMANDS = (
     tray_command,
     update_command,
     diff_command,
+    check_command,
     review_command,
     status_command,
+    approve_command,
+    retire_command,
 )
 
 
@@ -53,13 +59,17 @@ for _command in COMMANDS:
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``vsop`` with ``argv`` (default: the process's arguments); returns the exit code. A
-    :class:`~capture.errors.VsopError` is its message on stderr and its ``exit_code``; Ctrl+C at a prompt
+    :class:`~capture.errors.VsopError` is its message on stderr and its ``exit_code``; so is an OSError, as
+    :func:`~generator.errors.explained` words it (a read-only library, a full disk: 5); Ctrl+C at a prompt
     130; a usage error click's message and 2."""
     try:
         cli.main(args=argv, prog_name="vsop", standalone_mode=False)
-    except VsopError as exc:
-        click.echo(f"vsop: error: {exc}", err=True)
-        return exc.exit_code
+    except (VsopError, OSError) as exc:
+        error = explained(exc)
+        if error is None:
+            raise
+        click.echo(f"vsop: error: {error}", err=True)
+        return error.exit_code
     except click.exceptions.Abort:
         click.echo("vsop: aborted", err=True)
         return 130

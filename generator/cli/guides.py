@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from generator.cli.control import control_lines, fail_on_option, gate_problems
 from generator.cli.options import (
     guide_argument,
     guide_library,
@@ -19,12 +20,16 @@ from generator.cli.options import (
 )
 from generator.errors import GuideError
 from generator.export.formats import FORMATS, PAPERS, Format, Paper, export
+from generator.guide.durations import parse_date
 from generator.guide.model import Guide
 from generator.guide.store import load_guide
+from generator.library.advice import after_generate, unlinked
 from generator.library.layout import library_of
 from generator.library.review import GuideStatus, Status, library_status, review_due, review_guide
 from generator.library.scaffold import init_library, scaffold
 from generator.library.stage import assign_stage, confirm_stage
+from generator.maturity.assess import Assessment, library_maturity
+from generator.maturity.wording import next_step_text
 from generator.valuestream.store import load_settings
 
 
@@ -59,6 +64,8 @@ def generate_command(
     with progress_bar() as report:
         folder = generate(recording, library, Options(title, stage, not no_redact, full_frames), report)
     click.echo(str(folder))
+    for note in after_generate(folder, recording):
+        click.echo(f"note: {note}", err=True)
 
 
 @click.command("stage")
@@ -117,9 +124,9 @@ def edit_command(guide: Path, port: int, no_browser: bool) -> None:
 
 @click.command("export")
 @guide_argument
-@click.option("--format", "fmt", required=True, type=click.Choice(FORMATS), help="html, md or pdf.")
+@click.option("--format", "fmt", required=True, type=click.Choice(FORMATS), help="html, md, pdf or docx.")
 @click.option("--out", "-o", type=click.Path(path_type=Path), help="File or folder to write.")
-@click.option("--paper", type=click.Choice(PAPERS), default="a4", show_default=True, help="PDF paper size.")
+@click.option("--paper", type=click.Choice(PAPERS), default="a4", show_default=True, help="Paper size.")
 @guide_library(help="Library.")
 def export_command(guide: Path, fmt: Format, out: Path | None, paper: Paper) -> None:
     """Export GUIDE (a guide folder, its guide.yml, or an id with --library) as one file; prints its path."""
@@ -130,9 +137,9 @@ def _date(value: str | None) -> datetime.date | None:
     if value is None:
         return None
     try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"expected a date like 2026-11-22, found {value!r}") from None
+        return parse_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 _DATE = click.option("--date", "day", metavar="YYYY-MM-DD", help="The date to use instead of today.")
@@ -152,8 +159,11 @@ def review_command(guide: Path, day: str | None) -> None:
 @click.command("status")
 @library_argument()
 @_DATE
-def status_command(library: Path, day: str | None) -> None:
-    """List the guides of LIBRARY with version and review dates; exit 1 when any is overdue for review."""
+@fail_on_option
+def status_command(library: Path, day: str | None, fail_on: frozenset[str]) -> None:
+    """List the guides of LIBRARY with version and review dates, the drafts awaiting approval and the retired
+    guides, and the maturity of each stage with its next steps; exit 1 when any guide is overdue for review
+    (or, with --fail-on, a draft)."""
     status = library_status(library, _date(day))
     console = Console()
     if console.is_terminal:
@@ -161,14 +171,19 @@ def status_command(library: Path, day: str | None) -> None:
     else:  # whole ids and dates for a CI log, one guide a line
         for g in status.guides:
             click.echo("\t".join([*_status_cells(g), *(["OVERDUE"] if g.overdue else [])]))
-    problems = [f"overdue for review: {g.id} (due {g.due})" for g in status.overdue]
-    problems += [f"invalid: {f.message}" for f in status.failures]
+    print_maturity(console, library_maturity(library, _date(day)))
+    unlinked_ids = [g.id for g in status.guides if g.stage is None]
+    if unlinked_ids:
+        click.echo(f"note: {unlinked(unlinked_ids, library)}", err=True)
+    for line in control_lines(status):
+        click.echo(line)
+    problems = gate_problems(status, fail_on)
     if problems:
         raise GuideError(
-            f"{len(status.overdue)} guide(s) overdue, {len(status.failures)} invalid:\n  "
-            + "\n  ".join(problems)
+            f"{len(problems)} problem(s) (--fail-on {','.join(sorted(fail_on))}):\n  " + "\n  ".join(problems)
         )
-    console.print("no guide is overdue for review", markup=False)
+    if not status.overdue:
+        console.print("no guide is overdue for review", markup=False)
 
 
 def status_table(library: Path, status: Status) -> Table:
@@ -180,6 +195,29 @@ def status_table(library: Path, status: Status) -> Table:
         flag = "OVERDUE" if g.overdue else ""
         grid.add_row(*_status_cells(g), flag, style="red" if g.overdue else None)
     return grid
+
+
+def print_maturity(console: Console, assessment: Assessment) -> None:
+    """The maturity of each stage with its next steps: a table on a terminal, else one stage a line."""
+    rows = [
+        (
+            m.stage.id,
+            f"{m.level} {m.name}",
+            f"{m.completeness.documented}/{m.completeness.expected} processes",
+            "; ".join(next_step_text(s) for s in m.next_steps) or "-",
+        )
+        for m in assessment.stages
+    ]
+    if not console.is_terminal:
+        for row in rows:
+            click.echo("\t".join(("maturity", *row[:3], f"next: {row[3]}")))
+        return
+    grid = Table(title=f"Maturity of {len(rows)} stages (docs/valuestream-format.md)")
+    for name in ("stage", "level", "documented", "next step"):
+        grid.add_column(name)
+    for row in rows:
+        grid.add_row(*row)
+    console.print(grid)
 
 
 def _status_cells(g: GuideStatus) -> list[str]:

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from generator.library.layout import resolve_guide
+from generator.library.swap import recover_named
 from generator.publish.build import ENGINES
 
 Decorator = Callable[[Callable[..., None]], Callable[..., None]]
@@ -45,6 +46,7 @@ def guide_library(help: str = GUIDES_HELP) -> Decorator:
     def decorate(command: Callable[..., None]) -> Callable[..., None]:
         @functools.wraps(command)
         def resolved(guide: str, library: Path | None, **params: object) -> None:
+            recover_named(guide, library)
             command(guide=resolve_guide(guide, library), **params)
 
         return library_option(help=help)(resolved)

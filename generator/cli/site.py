@@ -20,18 +20,28 @@ from generator.publish.build import Engine
     "--out", "-o", type=click.Path(file_okay=False, path_type=Path), help="Site folder (default LIB/site)."
 )
 @engine_option()
-def build_command(library: Path, out: Path | None, engine: Engine) -> None:
-    """Build the SOP site of LIBRARY; prints the site folder. Invalid guides are left out and listed."""
+@click.option(
+    "--drafts", is_flag=True, help='Also publish drafts (for authors), under a "Draft, not approved" banner.'
+)
+def build_command(library: Path, out: Path | None, engine: Engine, drafts: bool) -> None:
+    """Build the SOP site of LIBRARY (approved versions; --drafts adds drafts); prints the site folder.
+    Invalid guides are left out and listed."""
     from generator.publish.build import build_site
 
     with progress_bar() as report:
-        result = build_site(library, out, engine, report)
+        result = build_site(library, out, engine, report, drafts)
     click.echo(str(result.out))
     click.echo(
         f"{result.project.guides} guides, {len(result.project.rendered)} pages rendered, "
         f"{len(result.project.reused)} unchanged, built with {engine} in {result.seconds:.1f} s",
         err=True,
     )
+    if result.project.pending and not drafts:
+        click.echo(
+            f"note: {len(result.project.pending)} draft(s) awaiting approval (vsop status lists them; "
+            "vsop approve GUIDE approves one, vsop build --drafts previews them)",
+            err=True,
+        )
     refuse_left_out(result.failures)
 
 

@@ -81,6 +81,7 @@ YmlKind = Literal[
     "date",  # an ISO date like 2026-11-22, kept as text
     "duration",  # a duration like 180d (generator/guide/durations.py), kept as text
     "path",  # a path inside the guide folder
+    "id",  # an id: lower-case letters, digits and dashes (generator/guide/paths.py)
     "typed",  # text, where a number (typed 42) is read as text too
     "loose",  # any value, read as text; a missing one is empty text
 ]
@@ -112,7 +113,7 @@ def yml(kind: YmlKind | None = None, *, always: bool = False, human: bool = Fals
 class Step:
     """One step of a guide, as stored in guide.yml."""
 
-    id: str
+    id: str = field(metadata=yml("id"))
     action: Action
     target: str | None = field(metadata=yml("typed"))  # accessible name or OCR label (``source``)
     value: str | None = field(metadata=yml("typed"))  # typed text, key or combo, scroll direction
@@ -177,7 +178,7 @@ class Guide:
     """A guide as guide.yml holds it, its fields in the order written. The keyword-only ones leave the
     positional order as it was: id, title, stage, version, purpose, recorded, steps, revisions."""
 
-    id: str
+    id: str = field(metadata=yml("id"))
     title: str = field(metadata=yml(human=True))
     stage: str | None = field(metadata=yml(human=True))
     # How ``stage`` was chosen; None when there is no stage.
@@ -187,6 +188,9 @@ class Guide:
     reviewed: str | None = field(default=None, kw_only=True, metadata=yml("date", human=True))
     # A duration ("180d"); None: the library's default (vsop.yml).
     review_every: str | None = field(default=None, kw_only=True, metadata=yml("duration", human=True))
+    # Document control (number, owner, approvals, retirement; generator/guide/control.py); None: a draft
+    # never approved, its owner the stage's.
+    control: Control | None = field(default=None, kw_only=True, metadata=yml(human=True))
     version: str = field(metadata=yml("version"))
     purpose: str | None = field(metadata=yml(human=True))
     prerequisites: list[str] = field(
@@ -198,6 +202,37 @@ class Guide:
 
 
 StageSource = Literal["manual", "auto"]
+
+
+@dataclass(slots=True)
+class Approval:
+    """``vsop approve``: who approved which version of the guide, and on which day (its effective date)."""
+
+    version: str = field(metadata=yml("version"))
+    by: str
+    date: str = field(metadata=yml("date"))
+    # A fingerprint of what was approved (title, purpose, prerequisites, steps): an edit made since makes
+    # the version a draft again; None (written by hand): the version alone counts.
+    content: str | None = None
+
+
+@dataclass(slots=True)
+class Retirement:
+    """``vsop retire``: the guide is out of use since ``date``; it stays in the library."""
+
+    date: str = field(metadata=yml("date"))
+    reason: str
+
+
+@dataclass(slots=True)
+class Control:
+    """The document control of a guide (``control:`` in guide.yml). ``number`` is given once, by the first
+    ``vsop approve``, from the library's ``number_pattern`` (vsop.yml), and never reused."""
+
+    number: str | None = None
+    owner: str | None = field(default=None, metadata=yml(human=True))  # None: the owner of the stage
+    approvals: list[Approval] = field(default_factory=list)  # oldest first
+    retired: Retirement | None = None
 
 
 # The value stream (LIB/valuestream.yml, see docs/valuestream-format.md) ------------------------------------
@@ -213,6 +248,17 @@ class MatchRules:
 
 
 @dataclass(frozen=True, slots=True)
+class ExpectedProcess:
+    """A process a stage is expected to have documented. Without rules, a guide of the stage whose title or id
+    contains the name's words documents it; with rules, a guide named in ``guides`` or whose title matches a
+    pattern of ``titles`` does."""
+
+    name: str
+    guides: tuple[str, ...] = ()  # guide ids
+    titles: tuple[str, ...] = ()  # shell-style patterns on guide titles ("Pack*order*")
+
+
+@dataclass(frozen=True, slots=True)
 class Stage:
     id: str
     name: str
@@ -221,6 +267,10 @@ class Stage:
     owner: str | None = None
     wait_time: float | None = None  # seconds of typical queue time before the stage
     match: MatchRules = MatchRules()
+    process_time: float | None = None  # seconds of work the stage takes, as its owner declares it
+    processes: tuple[ExpectedProcess, ...] = ()  # what the stage is expected to have documented
+    automation: str | None = None  # what hand-off or check of the stage is automated (maturity level 4)
+    optimization: str | None = None  # how the stage is measured and improved (maturity level 5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,9 +296,21 @@ class ValueStream:
 
 
 @dataclass(frozen=True, slots=True)
+class MaturityRules:
+    """The numbers of the maturity rules (``maturity:`` in vsop.yml, docs/valuestream-format.md)."""
+
+    runs: int = 3  # recent runs an SOP needs before it can count as standardized
+    recent: int = 10  # how many of an SOP's latest runs are judged
+    conformance: float = 0.9  # their average conformance, at least (0..1)
+    spread: float = 1.5  # their 90th-percentile duration / median duration, at most
+
+
+@dataclass(frozen=True, slots=True)
 class LibrarySettings:
     """LIB/vsop.yml: the site's name and the library-wide defaults."""
 
     site_name: str = "Standard operating procedures"
     description: str | None = None
     review_every: float = 365 * 86400.0  # seconds; a guide's own ``review_every`` wins
+    maturity: MaturityRules = MaturityRules()
+    number_pattern: str = "SOP-{n:03}"  # of document numbers (generator/library/numbers.py)

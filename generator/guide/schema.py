@@ -10,24 +10,46 @@ the field tables of docs/guide-format.md to them (tests/test_guide_schema.py).
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import functools
 import re
 import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Final, Literal, Protocol, Union, cast, get_args, get_origin
 
 import yaml
 
-from generator.guide.durations import FORMAT_HINT, parse_duration
-from generator.guide.model import YML, Change, EditedField, Guide, NoteKind, Revision, Step, Yml, YmlKind
+from generator.guide.durations import FORMAT_HINT, parse_date, parse_duration
+from generator.guide.model import (
+    YML,
+    Approval,
+    Change,
+    Control,
+    EditedField,
+    Guide,
+    NoteKind,
+    Retirement,
+    Revision,
+    Step,
+    Yml,
+    YmlKind,
+)
+from generator.guide.paths import ID_RULE, is_id, relative_parts
 from generator.guide.yamlcheck import Checker, Where
 
 SCHEMA = 1  # the version of the format: the first key of every guide.yml
-RECORDS: dict[str, type] = {"guide": Guide, "step": Step, "revision": Revision}  # as the docs name them
+NUMBER_LIMIT = 1e9  # numbers are seconds, counts and confidences: NaN, infinity or 1e308 is a typing error
+BOX_LIMIT = 100_000  # pixels: wider than any screen
+IMAGE_SUFFIXES = ("png", "jpg", "jpeg", "gif", "webp")  # of a step's image, in the guide's images/ folder
+RECORDS: dict[str, type] = {  # as the docs name them
+    "guide": Guide,
+    "step": Step,
+    "revision": Revision,
+    "control": Control,
+    "approval": Approval,
+    "retirement": Retirement,
+}
 NOTE_KINDS = frozenset(get_args(NoteKind))
 EDITED_FIELDS = frozenset(get_args(EditedField))
 CHANGES = frozenset(get_args(Change))
@@ -93,6 +115,7 @@ class Scalar(_AsIs):
     plural: str
     convert: Callable[[Any], Any] | None = None
     numbers: bool = False  # a number is read as text (a typed 42 stays "42")
+    limit: float | None = None  # a number must be finite and at most this far from 0
 
     @property
     def expected(self) -> str:
@@ -103,6 +126,9 @@ class Scalar(_AsIs):
             return str(value)
         if not isinstance(value, self.types) or (isinstance(value, bool) and bool not in self.types):
             return fail(self, check, where, value, nullable)
+        if self.limit is not None and isinstance(value, (int, float)) and not abs(value) <= self.limit:  # NaN
+            check.fail(where, f"expected a {self.doc} from {-self.limit:g} to {self.limit:g}, found {value}")
+            return FAILED
         return self.convert(value) if self.convert else value
 
 
@@ -157,12 +183,12 @@ class BoxKind:
 
     doc: str = "[x, y, width, height]"
     plural: str = "boxes [x, y, width, height]"
-    expected: str = "[x, y, width, height] in integers"
+    expected: str = f"[x, y, width, height] in integers up to {BOX_LIMIT}, width and height above 0"
 
     def read(self, check: Checker, value: Any, where: Where, nullable: bool) -> Any:
         if not (isinstance(value, list) and len(value) == 4 and all(type(v) is int for v in value)):
             return fail(self, check, where, value, nullable)
-        if min(value[2:]) <= 0:
+        if min(value[2:]) <= 0 or max(abs(v) for v in value) > BOX_LIMIT:
             return fail(self, check, where, value, nullable)
         return (value[0], value[1], value[2], value[3])
 
@@ -253,9 +279,9 @@ def _version(value: Any) -> bool:
 
 
 def _date(value: Any) -> bool:
-    """YAML reads ``2026-11-22`` as a date; a quoted one is text and is checked too."""
+    """YAML reads ``2026-11-22`` as a date; a quoted one is text and is checked too (years 1900 to 2999)."""
     try:
-        datetime.date.fromisoformat(str(value))
+        parse_date(value)
     except ValueError:
         return False
     return True
@@ -270,27 +296,31 @@ def _duration(value: Any) -> bool:
 
 
 def _inside(value: Any) -> bool:
-    """A relative path that stays inside the guide folder."""
-    return (
-        isinstance(value, str)
-        and not value.startswith(("/", "\\"))
-        and ".." not in Path(value).parts
-        and ":" not in value
-    )
+    """A relative path to an image file in the guide's images folder (never guide.yml nor another file of
+    the guide, which would be published as an image)."""
+    parts = relative_parts(value) if isinstance(value, str) else None
+    return parts is not None and len(parts) > 1 and parts[0] == "images" and _is_image_name(parts[-1])
+
+
+def _is_image_name(name: str) -> bool:
+    return "." in name and name.rsplit(".", 1)[1].lower() in IMAGE_SUFFIXES
 
 
 TEXT = Scalar((str,), "text", "texts")
 TYPED = Scalar((str,), "text", "texts", numbers=True)
 BOOL = Scalar((bool,), "true or false", "true or false")
-INT = Scalar((int,), "integer", "integers")
-NUMBER = Scalar((int, float), "number", "numbers", convert=float)
+INT = Scalar((int,), "integer", "integers", limit=NUMBER_LIMIT)
+NUMBER = Scalar((int, float), "number", "numbers", convert=float, limit=NUMBER_LIMIT)
 BOX = BoxKind()
 MAPPING = Mapping()
 REFINED: dict[YmlKind, Kind] = {
     "version": Checked("version like 1.2.0", "versions", "a version like 1.2.0", _version),
     "date": Checked("date like 2026-11-22", "dates", "a date like 2026-11-22", _date),
     "duration": Checked("duration like 180d", "durations", FORMAT_HINT, _duration),
-    "path": Checked("path in the guide folder", "paths", "a path inside the guide folder", _inside),
+    "path": Checked(
+        "image in images/", "images in images/", f"an image in images/ ({', '.join(IMAGE_SUFFIXES)})", _inside
+    ),
+    "id": Checked("id like sales-order", "ids", f"an id of {ID_RULE}", is_id),
     "typed": TYPED,
     "loose": Loose(),
 }
@@ -388,9 +418,11 @@ def _field(f: dataclasses.Field[Any], annotation: Any) -> Field:
 
 
 def read_record(check: Checker, record: type, data: dict[str, Any], where: Where) -> Any:
-    """``record`` from the mapping ``data``; each problem is reported to ``check`` (keys it does not know are
-    left alone)."""
-    values = {f.name: _read_field(check, f, data.get(f.name), (*where, f.name)) for f in fields_of(record)}
+    """``record`` from the mapping ``data``; each problem is reported to ``check``, a key the record does
+    not know too (a misspelt key would be dropped when vsop writes the file again)."""
+    fields = fields_of(record)
+    check.unknown_keys(data, where, tuple(f.name for f in fields))
+    values = {f.name: _read_field(check, f, data.get(f.name), (*where, f.name)) for f in fields}
     return record(**values)
 
 

@@ -41,16 +41,22 @@ class BuildResult:
 
 
 def build_site(
-    library: Path, out: Path | None = None, engine: Engine = "mkdocs", progress: Progress | None = None
+    library: Path,
+    out: Path | None = None,
+    engine: Engine = "mkdocs",
+    progress: Progress | None = None,
+    drafts: bool = False,
 ) -> BuildResult:
-    """Build the SOP site of ``library`` into ``out`` (default ``LIB/site``). Invalid guides are left out
-    and listed in the result's ``failures``; an engine failure raises :class:`SiteError`."""
+    """Build the SOP site of ``library`` into ``out`` (default ``LIB/site``): the approved versions, or with
+    ``drafts`` every guide as it is (generator/publish/controlled.py). Invalid guides are left out and listed
+    in the result's ``failures``; an engine failure raises :class:`SiteError`."""
     from generator.valuestream.store import load_settings, load_valuestream
 
     start = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
     target = check_out(library, out)
-    project = write_project(library, load_valuestream(library), load_settings(library), progress=report)
+    vs, settings = load_valuestream(library), load_settings(library)
+    project = write_project(library, vs, settings, progress=report, drafts=drafts)
     report(f"Building with {engine}", 0, 1)
     run_engine(project.path, engine, target)
     report(f"Building with {engine}", 1, 1)

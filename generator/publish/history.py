@@ -14,6 +14,7 @@ from typing import BinaryIO
 
 from capture.files import atomic_write
 from generator.errors import GuideError
+from generator.guide.control import approvals, approves
 from generator.guide.model import Guide
 from generator.guide.store import load_guide
 from generator.images.annotate import full_image_name
@@ -60,6 +61,33 @@ def earlier_versions(library: Path, entries: Sequence[Entry]) -> dict[str, tuple
     ]
     _extract(library, cache, wanted)
     return {slug: tuple(versions.values()) for slug, versions in found.items() if versions}
+
+
+def approved_versions(library: Path, entries: Sequence[Entry]) -> dict[tuple[str, str], Earlier]:
+    """(guide id, version) -> the newest commit of that version whose content its approval is of (the
+    guide's current ``control.approvals``, generator/guide/control.py), for every approved version git has."""
+    wanted = {e.slug: approvals(e.guide) for e in entries if approvals(e.guide)}
+    commits = _guide_commits(library, set(wanted))
+    if not commits:
+        return {}
+    cache = library / HISTORY_DIR
+    _extract(library, cache, [(c, f"{GUIDES_DIR}/{slug}/{GUIDE_FILE}") for c, slug in commits])
+    found: dict[tuple[str, str], Earlier] = {}
+    for commit, slug in commits:
+        folder = cache / commit / slug
+        try:
+            guide = load_guide(folder / GUIDE_FILE)
+        except GuideError:
+            continue
+        for approval in wanted[slug]:
+            key = (slug, approval.version)
+            if key not in found and approves(approval, guide):
+                found[key] = Earlier(slug, guide.version, commit, guide, folder)
+    images = [
+        (e.commit, f"{GUIDES_DIR}/{e.slug}/{n}") for e in found.values() for n in published_images(e.guide)
+    ]
+    _extract(library, cache, images)
+    return found
 
 
 def published_images(guide: Guide) -> list[str]:

@@ -1,5 +1,6 @@
 """The pages of the SOP site: typed contexts for the templates (home with the value-stream map, stage pages,
-the coverage page, guide pages) and their rendering. Paths are relative to the project's ``docs/``."""
+the coverage page, guide pages) and their rendering. Paths are relative to the project's ``docs/``. The
+maturity page is in maturity_page.py."""
 
 from __future__ import annotations
 
@@ -11,26 +12,31 @@ from dataclasses import dataclass
 from generator.guide.model import Guide, LibrarySettings, Stage, ValueStream
 from generator.library.review import is_overdue, review_due
 from generator.library.scan import Entry
+from generator.maturity.levels import LEVELS, NextStep, StageMaturity
+from generator.maturity.observed import ScreenTime, screen_time
+from generator.publish.controlled import ControlRow
+from generator.publish.flow import FlowTotals, StageFlow, stage_flows, stream_totals, totals
 from generator.publish.metrics import (
-    LeadTime,
     StageMetrics,
     Status,
     StreamCoverage,
     coverage,
-    guide_duration,
-    lead_time,
     overall_coverage,
     stage_metrics,
 )
 from generator.render.environment import environment
 from generator.render.guide_page import SiteLinks, guide_markdown
+from generator.runs.summary import summarize
+from generator.valuestream.processes import Completeness
 
 HOME = "index.md"
 COVERAGE = "coverage.md"
+MATURITY = "maturity.md"
 TEMPLATES = {
-    "home": ("home.md.j2", "map.html.j2"),
-    "stage": ("stage.md.j2",),
+    "home": ("home.md.j2", "map.html.j2", "figures.j2"),
+    "stage": ("stage.md.j2", "maturity.j2", "figures.j2"),
     "coverage": ("coverage.md.j2",),
+    "maturity": ("maturity.md.j2", "maturity.j2"),
     "guide": ("guide.md.j2",),
 }
 
@@ -66,7 +72,7 @@ class GuideRow:
     url: str
     stage: str | None
     steps: int
-    duration_s: float | None
+    screen: ScreenTime | None  # observed: the median of the guide's runs, else of its recordings
     version: str
     updated: str | None
     due: str | None
@@ -77,18 +83,25 @@ class GuideRow:
 @dataclass(frozen=True, slots=True)
 class StageView:
     """A stage as the site shows it, as a box of the map on the home page and as an entry of the site's nav:
-    the stage of valuestream.yml (name, owner, wait time) with what the library's guides say of it."""
+    the stage of valuestream.yml (name, owner, declared times) with what the library's guides say of it."""
 
     stage: Stage
     page: str  # the stage's page, docs-relative (the nav's entry)
     url: str  # the address of the stage's page from the home page, as the built site has it (the map is HTML)
     status: Status
-    process_s: float
+    screen: ScreenTime | None  # observed, shown apart from the declared times
     guides: tuple[str, ...]  # the pages of the stage's guides, docs-relative, in the library's order
+    flow: StageFlow  # the declared times and the hand-off before the stage
+    level: int  # maturity, 1..5
+    completeness: Completeness
 
     @property
     def sops(self) -> int:
         return len(self.guides)
+
+    @property
+    def level_name(self) -> str:
+        return LEVELS[self.level]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +110,7 @@ class StreamView:
 
     name: str
     stages: tuple[StageView, ...]
+    totals: FlowTotals
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,10 +118,21 @@ class HomeContext:
     title: str
     description: str | None
     streams: tuple[StreamView, ...]
-    ladder: LeadTime
+    overall: FlowTotals
+    completeness: StreamCoverage
+    levels: dict[int, str]
     guides: int
     to_confirm: int
     coverage_url: str
+    maturity_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessRow:
+    """An expected process of a stage and the SOPs that document it (none: still to record)."""
+
+    name: str
+    guides: tuple[PageLink, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,27 +149,39 @@ class StageContext:
     description: str | None
     owner: str | None
     status: Status
-    process_s: float
-    wait_s: float | None
+    flow: StageFlow  # the declared process and wait times, lead time, efficiency, the hand-off before
+    screen: ScreenTime | None
+    maturity: StageMaturity
+    processes: tuple[ProcessRow, ...]  # the expected processes; () when the stage has no list
     guides: tuple[GuideRow, ...]
     to_confirm: tuple[GuideRow, ...]
     previous: PageLink | None
     next: PageLink | None
     map_url: str
     coverage_url: str
+    maturity_url: str
+    drafts: tuple[ControlRow, ...] = ()  # the stage's guides whose current version awaits approval
+
+    @property
+    def next_steps(self) -> tuple[NextStep, ...]:
+        return self.maturity.next_steps
 
 
 @dataclass(frozen=True, slots=True)
 class CoverageContext:
     streams: tuple[StreamCoverage, ...]
     overall: StreamCoverage
-    undocumented: tuple[PageLink, ...]
     unassigned: tuple[GuideRow, ...]
     unknown_stage: tuple[GuideRow, ...]
     to_confirm: tuple[GuideRow, ...]
     overdue: tuple[GuideRow, ...]
     review_every_s: float
     map_url: str
+    missing: tuple[tuple[PageLink, tuple[str, ...]], ...]  # stages not complete: the processes to record
+    # (none named: the stage has no expected list and no SOP)
+    maturity_url: str
+    drafts: tuple[ControlRow, ...] = ()  # guides whose current version awaits approval
+    retired: tuple[ControlRow, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,13 +193,14 @@ class Site:
     entries: tuple[Entry, ...]
     metrics: tuple[StageMetrics, ...]
     today: datetime.date
+    pending: tuple[ControlRow, ...] = ()  # drafts awaiting approval (generator/publish/controlled.py)
+    retired: tuple[ControlRow, ...] = ()  # retired guides, kept in the library
 
 
 def site_model(
     vs: ValueStream, settings: LibrarySettings, entries: Sequence[Entry], today: datetime.date
 ) -> Site:
-    guides = [e.guide for e in entries]
-    return Site(vs, settings, tuple(entries), stage_metrics(vs, guides, settings, today), today)
+    return Site(vs, settings, tuple(entries), stage_metrics(vs, entries, settings, today), today)
 
 
 def _row(site: Site, entry: Entry, source: str) -> GuideRow:
@@ -174,7 +212,7 @@ def _row(site: Site, entry: Entry, source: str) -> GuideRow:
         url=link(source, guide_page(entry.slug)),
         stage=guide.stage,
         steps=sum(1 for s in guide.steps if s.dropped is None),
-        duration_s=guide_duration(guide),
+        screen=screen_time(guide, entry.runs),
         version=guide.version,
         updated=_updated(guide),
         due=due.isoformat() if due else None,
@@ -194,16 +232,30 @@ def stream_views(site: Site) -> tuple[StreamView, ...]:
     for entry in site.entries:
         if entry.guide.stage is not None:
             guides.setdefault(entry.guide.stage, []).append(guide_page(entry.slug))
-    views = [_stage_view(m, tuple(guides.get(m.stage.id, ()))) for m in site.metrics]
+    flows = stage_flows(site.vs)
+    views = [
+        _stage_view(m, f, tuple(guides.get(m.stage.id, ()))) for m, f in zip(site.metrics, flows, strict=True)
+    ]
+    sums = stream_totals(site.vs, flows)
     return tuple(
-        StreamView(stream.name, tuple(v for v in views if v.stage.stream == stream.id))
-        for stream in site.vs.streams
+        StreamView(stream.name, tuple(v for v in views if v.stage.stream == stream.id), total)
+        for stream, total in zip(site.vs.streams, sums, strict=True)
     )
 
 
-def _stage_view(metrics: StageMetrics, guides: tuple[str, ...]) -> StageView:
+def _stage_view(metrics: StageMetrics, flow: StageFlow, guides: tuple[str, ...]) -> StageView:
     page = stage_page(metrics.stage.id)
-    return StageView(metrics.stage, page, html_url(HOME, page), metrics.status, metrics.process_s, guides)
+    return StageView(
+        stage=metrics.stage,
+        page=page,
+        url=html_url(HOME, page),
+        status=metrics.status,
+        screen=metrics.screen,
+        guides=guides,
+        flow=flow,
+        level=metrics.maturity.level,
+        completeness=metrics.maturity.completeness,
+    )
 
 
 def home_context(site: Site) -> HomeContext:
@@ -211,10 +263,13 @@ def home_context(site: Site) -> HomeContext:
         title=site.settings.site_name,
         description=site.settings.description,
         streams=stream_views(site),
-        ladder=lead_time(site.metrics),
+        overall=totals("All streams", stage_flows(site.vs)),
+        completeness=overall_coverage(site.metrics),
+        levels=LEVELS,
         guides=len(site.entries),
         to_confirm=sum(1 for e in site.entries if e.guide.stage_source == "auto" and _known(site, e)),
         coverage_url=link(HOME, COVERAGE),
+        maturity_url=link(HOME, MATURITY),
     )
 
 
@@ -242,14 +297,27 @@ def stage_context(site: Site, index: int) -> StageContext:
         description=stage.description,
         owner=stage.owner,
         status=metrics.status,
-        process_s=metrics.process_s,
-        wait_s=metrics.wait_s,
+        flow=stage_flows(site.vs)[index],
+        screen=metrics.screen,
+        maturity=metrics.maturity,
+        processes=process_rows(site, metrics.maturity, source),
         guides=tuple(_row(site, e, source) for e in mine),
         to_confirm=tuple(_row(site, e, source) for e in mine if e.guide.stage_source == "auto"),
         previous=neighbour(index - 1),
         next=neighbour(index + 1),
         map_url=link(source, HOME),
         coverage_url=link(source, COVERAGE),
+        maturity_url=link(source, MATURITY),
+        drafts=tuple(row for row in site.pending if row.stage == stage.id),
+    )
+
+
+def process_rows(site: Site, maturity: StageMaturity, source: str) -> tuple[ProcessRow, ...]:
+    """The stage's expected processes, each with links to the SOPs documenting it (from page ``source``)."""
+    titles = {e.slug: e.guide.title for e in site.entries}
+    return tuple(
+        ProcessRow(p.process.name, tuple(PageLink(titles[g], link(source, guide_page(g))) for g in p.guides))
+        for p in maturity.processes
     )
 
 
@@ -258,17 +326,23 @@ def coverage_context(site: Site) -> CoverageContext:
     return CoverageContext(
         streams=tuple(coverage(stream, site.metrics) for stream in site.vs.streams),
         overall=overall_coverage(site.metrics),
-        undocumented=tuple(
-            PageLink(m.stage.name, link(COVERAGE, stage_page(m.stage.id)))
-            for m in site.metrics
-            if not m.guides
-        ),
         unassigned=tuple(r for e, r in rows if e.guide.stage is None),
         unknown_stage=tuple(r for e, r in rows if e.guide.stage is not None and not _known(site, e)),
         to_confirm=tuple(r for e, r in rows if e.guide.stage_source == "auto" and _known(site, e)),
         overdue=tuple(r for _e, r in rows if r.overdue),
         review_every_s=site.settings.review_every,
         map_url=link(COVERAGE, HOME),
+        missing=tuple(
+            (
+                PageLink(m.stage.name, link(COVERAGE, stage_page(m.stage.id))),
+                tuple(p.process.name for p in m.maturity.processes if not p.documented),
+            )
+            for m in site.metrics
+            if m.maturity.completeness.documented < m.maturity.completeness.expected
+        ),
+        maturity_url=link(COVERAGE, MATURITY),
+        drafts=site.pending,
+        retired=site.retired,
     )
 
 
@@ -281,6 +355,7 @@ def guide_links(site: Site, entry: Entry, files: frozenset[str], edit_url: str |
         stage_url=link(source, stage_page(stage.id)) if stage else None,
         files=files,
         edit_url=edit_url,
+        runs=summarize(entry.runs),
     )
 
 

@@ -13,15 +13,18 @@ import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from capture.files import atomic_write, atomic_write_text
+from generator.errors import ImageError, PathError
 from generator.guide.model import LibrarySettings, Step, ValueStream
+from generator.guide.paths import inside, is_own_file
 from generator.images.annotate import full_image_name
 from generator.images.edits import edited_png, has_image_edits
+from generator.images.files import verify_image
 from generator.library.layout import CACHE_DIR
 from generator.library.scan import Entry, Failure, scan_library
-from generator.publish import history, pages
+from generator.publish import controlled, history, maturity_page, pages
 from generator.render.environment import SITE_TEMPLATES, environment
 
 PROJECT_DIR = Path(CACHE_DIR) / "project"
@@ -51,6 +54,7 @@ class SiteConfig:
     unassigned: tuple[str, ...]
     home: str = pages.HOME
     coverage: str = pages.COVERAGE
+    maturity: str = pages.MATURITY
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,7 @@ class ProjectResult:
     removed: tuple[str, ...]  # files of docs/ no longer wanted (guides deleted or failing)
     failures: tuple[Failure, ...]
     guides: int
+    pending: tuple[str, ...] = ()  # ids of the guides whose current version awaits approval
 
 
 @dataclass(slots=True)
@@ -83,17 +88,21 @@ def write_project(
     progress: Progress | None = None,
     folder: Path | None = None,
     edit_url: EditUrl | None = None,
+    drafts: bool = False,
 ) -> ProjectResult:
     """Bring ``LIB/.vsop-cache/project`` (or ``folder``) up to date with the library's guides; see the module
-    docstring. With ``edit_url`` each guide page has an "Edit this guide" link to that address."""
+    docstring. With ``edit_url`` each guide page has an "Edit this guide" link to that address. The site
+    publishes approved versions, or with ``drafts`` every guide as it is (generator/publish/controlled.py)."""
     report = progress or (lambda stage, done, total: None)
     root = folder or project_path(library)
     docs = root / DOCS
     docs.mkdir(parents=True, exist_ok=True)
     scan = scan_library(library)
-    entries, failures = _with_images(scan.entries)
+    chosen = controlled.select(library, scan.entries, settings, vs, drafts)
+    entries, failures = _with_images(chosen.entries)
     site = pages.site_model(vs, settings, entries, today or datetime.date.today())
-    plan = _plan(site, edit_url or (lambda guide_id: None))
+    site = dataclasses.replace(site, pending=chosen.pending, retired=chosen.retired)
+    plan = _plan(site, edit_url or (lambda guide_id: None), chosen, drafts)
     manifest = _read_manifest(root)
     rendered, reused = [], []
     report("Rendering pages", 0, len(plan.pages))
@@ -115,8 +124,9 @@ def write_project(
     _write_if_changed(root / CONFIG, _config(site))
     keys = {p: k for p, (k, _r) in plan.pages.items()} | {p: k for p, (k, _s, _t) in plan.edited.items()}
     atomic_write_text(root / MANIFEST, json.dumps(keys, indent=0))
+    pending = tuple(row.slug for row in chosen.pending)
     return ProjectResult(
-        root, tuple(rendered), tuple(reused), tuple(removed), scan.failures + failures, len(entries)
+        root, tuple(rendered), tuple(reused), tuple(removed), scan.failures + failures, len(entries), pending
     )
 
 
@@ -126,9 +136,9 @@ def _with_images(entries: tuple[Entry, ...]) -> tuple[tuple[Entry, ...], tuple[F
     failures: list[Failure] = []
     for entry in entries:
         missing = [
-            f"step {s.id}: image {s.image} is missing"
+            f"step {s.id}: {problem}"
             for s in entry.guide.steps
-            if s.dropped is None and s.image and not (entry.folder / s.image).is_file()
+            if s.dropped is None and s.image and (problem := _image_problem(entry.folder, s.image))
         ]
         if missing:
             path = entry.folder / "guide.yml"
@@ -136,6 +146,21 @@ def _with_images(entries: tuple[Entry, ...]) -> tuple[tuple[Entry, ...], tuple[F
         else:
             good.append(entry)
     return tuple(good), tuple(failures)
+
+
+def _image_problem(folder: Path, image: str) -> str | None:
+    """Why ``image`` (with its full frame, if any) cannot be published: missing, or not the guide's own
+    file (a symbolic link in the guide folder, or the folder itself one; generator/guide/paths.py)."""
+    try:
+        for name in (image, full_image_name(image)):
+            path = inside(folder.parent, PurePosixPath(folder.name, name))
+            if name == image and not path.is_file():
+                return f"image {image} is missing"
+            if path.is_file():
+                verify_image(path)  # a damaged, truncated or huge image is left out, not published
+    except (PathError, ImageError) as exc:
+        return str(exc)
+    return None
 
 
 def _key(*parts: str) -> str:
@@ -146,25 +171,30 @@ def _key(*parts: str) -> str:
     return digest.hexdigest()
 
 
-def _plan(site: pages.Site, edit_url: EditUrl) -> _Plan:
+def _plan(site: pages.Site, edit_url: EditUrl, chosen: controlled.Selection, drafts: bool) -> _Plan:
     plan = _Plan()
     code = "\0".join(path.read_text(encoding="utf-8") for path in sorted(_RENDER_CODE.glob("*.py")))
     home = pages.home_context(site)
     plan.pages[pages.HOME] = (
-        _key(code, pages.template_sources("home"), repr(home)),
+        _key(code, pages.template_sources("home"), _stable(home)),
         lambda: pages.render_home(home),
     )
     stage_source = pages.template_sources("stage")
     for i, metrics in enumerate(site.metrics):
         ctx = pages.stage_context(site, i)
         plan.pages[pages.stage_page(metrics.stage.id)] = (
-            _key(code, stage_source, repr(ctx)),
+            _key(code, stage_source, _stable(ctx)),
             functools.partial(pages.render_stage, ctx),
         )
     cov = pages.coverage_context(site)
     plan.pages[pages.COVERAGE] = (
-        _key(code, pages.template_sources("coverage"), repr(cov)),
+        _key(code, pages.template_sources("coverage"), _stable(cov)),
         lambda: pages.render_coverage(cov),
+    )
+    mat = maturity_page.maturity_context(site)
+    plan.pages[pages.MATURITY] = (
+        _key(code, pages.template_sources("maturity"), _stable(mat)),
+        lambda: maturity_page.render_maturity(mat),
     )
     guide_source = pages.template_sources("guide")
     image_code = _IMAGE_CODE.read_text(encoding="utf-8")
@@ -172,8 +202,9 @@ def _plan(site: pages.Site, edit_url: EditUrl) -> _Plan:
         folder = pages.guide_page(entry.slug).rpartition("/")[0]
         files = _guide_files(entry)
         links = pages.guide_links(site, entry, frozenset(files), edit_url(entry.slug))
+        links = chosen.links(links, entry.slug)
         plan.pages[pages.guide_page(entry.slug)] = (
-            _key(code, guide_source, entry.digest, repr(links)),
+            _key(code, guide_source, entry.digest, _stable(links)),
             functools.partial(pages.render_guide, entry, links),
         )
         plan.files.update({f"{folder}/{name}": entry.folder / name for name in files})
@@ -183,15 +214,24 @@ def _plan(site: pages.Site, edit_url: EditUrl) -> _Plan:
                 plan.files.pop(rel, None)
                 plan.edited[rel] = (_image_key(image_code, source, step), source, step)
     plan.files.update({name: SITE_TEMPLATES / name for name in ASSETS})
-    _plan_history(site, plan, code, guide_source, edit_url)
+    _plan_history(site, plan, code, guide_source, edit_url, chosen, drafts)
     return plan
 
 
-def _plan_history(site: pages.Site, plan: _Plan, code: str, guide_source: str, edit_url: EditUrl) -> None:
-    """A page for each earlier version of a guide that git has, linked from the guide's revision history."""
+def _plan_history(
+    site: pages.Site,
+    plan: _Plan,
+    code: str,
+    guide_source: str,
+    edit_url: EditUrl,
+    chosen: controlled.Selection,
+    drafts: bool,
+) -> None:
+    """A page for each earlier version of a guide that git has, linked from the guide's revision history:
+    every one with ``drafts``, else the approved ones, superseded (generator/publish/controlled.py)."""
     if not site.entries:
         return
-    earlier = history.earlier_versions(site.entries[0].folder.parent.parent, site.entries)
+    earlier = history.earlier_versions(chosen.library, site.entries) if drafts else chosen.superseded
     for entry in site.entries:
         versions = earlier.get(entry.slug, ())
         if not versions:
@@ -199,36 +239,65 @@ def _plan_history(site: pages.Site, plan: _Plan, code: str, guide_source: str, e
         page = pages.guide_page(entry.slug)
         key, _render = plan.pages[page]
         links = pages.guide_links(site, entry, frozenset(_guide_files(entry)), edit_url(entry.slug))
+        links = chosen.links(links, entry.slug)
         old_pages = {e.version: pages.version_page(entry.slug, e.version) for e in versions}
         links = dataclasses.replace(
             links, history=tuple((v, pages.link(page, p)) for v, p in old_pages.items())
         )
         plan.pages[page] = (
-            _key(key, repr(links.history)),
+            _key(key, _stable(links.history)),
             functools.partial(pages.render_guide, entry, links),
         )
         for old in versions:
-            _plan_version(site, plan, entry, old, old_pages[old.version], _key(code, guide_source))
+            _plan_version(site, plan, entry, old, old_pages[old.version], _key(code, guide_source), chosen)
 
 
 def _plan_version(
-    site: pages.Site, plan: _Plan, entry: Entry, old: history.Earlier, page: str, source: str
+    site: pages.Site,
+    plan: _Plan,
+    entry: Entry,
+    old: history.Earlier,
+    page: str,
+    source: str,
+    chosen: controlled.Selection,
 ) -> None:
-    files = [name for name in history.published_images(old.guide) if (old.folder / name).is_file()]
+    files = [name for name in history.published_images(old.guide) if is_own_file(old.folder, name)]
     links = pages.guide_links(site, entry, frozenset(files))
     links = dataclasses.replace(
         links,
         map_url=pages.link(page, pages.HOME),
         stage_url=pages.link(page, pages.stage_page(entry.guide.stage or "")) if links.stage_url else None,
         current=(entry.guide.version, pages.link(page, pages.guide_page(entry.slug))),
+        runs=None,  # the runs are shown on the current version's page
     )
+    links = chosen.earlier_links(links, entry.slug, old.guide)
     old_entry = Entry(old.folder, old.guide, old.commit)
     plan.pages[page] = (
-        _key(source, old.commit, repr(links)),
+        _key(source, old.commit, _stable(links)),
         functools.partial(pages.render_guide, old_entry, links),
     )
     folder = page.rpartition("/")[0]
     plan.files.update({f"{folder}/{name}": old.folder / name for name in files})
+
+
+def _stable(value: object) -> str:
+    """``value`` as a page's key holds it: its ``repr`` with every set in sorted order, the same in every
+    process (a set's own order changes with the hash seed of the process, which would render every page
+    again at each build)."""
+    return repr(_canonical(value))
+
+
+def _canonical(value: object) -> object:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        return (type(value).__name__, tuple((f.name, _canonical(getattr(value, f.name))) for f in fields))
+    if isinstance(value, (set, frozenset)):
+        return ("set", sorted((_canonical(v) for v in value), key=repr))
+    if isinstance(value, (list, tuple)):
+        return tuple(_canonical(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((_canonical(k), _canonical(v)) for k, v in value.items())
+    return value
 
 
 def _image_key(code: str, source: Path, step: Step) -> str:
@@ -246,7 +315,7 @@ def _guide_files(entry: Entry) -> list[str]:
         if step.dropped is None and step.image:
             files.append(step.image)
             full = full_image_name(step.image)
-            if not has_image_edits(step) and (entry.folder / full).is_file():
+            if not has_image_edits(step) and is_own_file(entry.folder, full):
                 files.append(full)
     return list(dict.fromkeys(files))
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from generator.guide.model import Change, Guide, NoteKind, Step
 from generator.images.annotate import full_image_name
 from generator.images.edits import has_image_edits
 from generator.render.environment import environment
 from generator.render.step_text import plain_text, text_or_none
+from generator.runs.summary import RunsSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,7 @@ class RevisionView:
     author: str | None
     summary: str
     url: str | None = None  # on the SOP site: the page of this earlier version, when git has it
+    approved: str | None = None  # on the SOP site: who approved this version and when
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,50 @@ class SiteLinks:
     history: tuple[tuple[str, str], ...] = ()  # (version, url) of the pages of earlier versions
     current: tuple[str, str] | None = None  # on an earlier version's page: (version, url) of the current one
     edit_url: str | None = None  # served by vsop serve: the address that opens the guide's editor
+    runs: RunsSummary | None = None  # the guide's run records (vsop check), summarized
+    control: DocControl | None = None  # the document-control block (generator/publish/controlled.py)
+    approvals: tuple[tuple[str, str, str], ...] = ()  # (version, by, date) of each approval, oldest first
+
+
+# What a page shows of its guide: the approved version in force, a draft (vsop build --drafts, vsop serve),
+# or an earlier approved version that a later one superseded.
+PageState = Literal["approved", "draft", "superseded"]
+
+
+@dataclass(frozen=True, slots=True)
+class DocControl:
+    """The document-control block at the top of a guide's page on the site."""
+
+    number: str | None
+    owner: str | None
+    version: str
+    state: PageState
+    approver: str | None
+    effective: str | None  # the day the shown version was approved
+    next_review: str | None
+    effective_version: str | None  # the approved version in force (on a draft's page: the one to use)
+
+
+@dataclass(frozen=True, slots=True)
+class TroubleView:
+    """A step of the guide that runs skipped or did differently (out of order, another value)."""
+
+    number: int
+    text: str  # Markdown, the step's text
+    skipped: int
+    differently: int
+
+
+@dataclass(frozen=True, slots=True)
+class RunsView:
+    """The observed runs of the guide (its run records): how many, how long, how closely they followed it."""
+
+    count: int
+    median_s: float
+    p90_s: float
+    conformance: float  # 0..1, the runs' average
+    last: str  # the date of the latest run, ISO
+    troubles: tuple[TroubleView, ...]  # most often first
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +129,7 @@ class GuideContext:
     revisions: tuple[RevisionView, ...]
     site: SiteLinks | None = None
     changes: ChangesView | None = None
+    runs: RunsView | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,14 +176,28 @@ def guide_markdown(
         revisions=_revision_views(guide, site),
         site=site,
         changes=_changes(guide),
+        runs=_runs(guide, site.runs) if site is not None and site.runs is not None else None,
     )
     return environment().get_template("guide.md.j2").render(guide=ctx)
 
 
+def _runs(guide: Guide, summary: RunsSummary) -> RunsView:
+    """The summary with the guide's step numbers and texts; a step the guide no longer has is left out."""
+    shown = [s for s in guide.steps if s.dropped is None]
+    steps = {s.id: (n, s.text.strip()) for n, s in enumerate(shown, start=1)}
+    troubles = tuple(
+        TroubleView(*steps[t.step], t.skipped, t.differently) for t in summary.troubles if t.step in steps
+    )
+    last = summary.last.date().isoformat()
+    return RunsView(summary.count, summary.median_s, summary.p90_s, summary.conformance, last, troubles)
+
+
 def _revision_views(guide: Guide, site: SiteLinks | None) -> tuple[RevisionView, ...]:
     urls = dict(site.history) if site is not None else {}
+    approved = {v: f"{by}, {day}" for v, by, day in site.approvals} if site is not None else {}
     return tuple(
-        RevisionView(r.version, r.date, r.author, r.summary, urls.get(r.version)) for r in guide.revisions
+        RevisionView(r.version, r.date, r.author, r.summary, urls.get(r.version), approved.get(r.version))
+        for r in guide.revisions
     )
 
 
