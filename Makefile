@@ -18,16 +18,19 @@ test:
 	scripts/bootstrap.sh test
 	$(MAKE) check
 
+# The tests side by side in pytest-xdist workers, one per core (PYTEST_XDIST_AUTO_NUM_WORKERS=N for N).
 check:
 	$(VENV)/ruff check $(SRC)
 	$(VENV)/ruff format --check $(SRC)
 	$(VENV)/mypy
 	$(VENV)/lint-imports --no-cache --no-logo
-	CI=$${CI:-} $(VENV)/python -m pytest
+	CI=$${CI:-} $(VENV)/python -m pytest -n auto
 
+# The first line on stdout is the recording folder (bootstrap and make say nothing there).
+BOOTSTRAP := scripts/bootstrap.sh
 record:
-	scripts/bootstrap.sh runtime
-	$(VENV)/vsop record
+	@$(BOOTSTRAP) runtime >&2
+	@$(VENV)/vsop record $(ARGS)
 
 bench:
 	scripts/bootstrap.sh test

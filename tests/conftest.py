@@ -11,7 +11,7 @@ import pytest
 from capture.errors import BackendUnavailableError
 from generator.export.browser import FLAGS, chromium_argv, find_chromium
 from generator.sample import RECORDINGS
-from generator.sample.xsession import App, RecorderProcess, VirtualDisplay, Xdo
+from generator.sample.xsession import App, RecorderProcess, VirtualDisplay, Xdo, at_home
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -27,6 +27,32 @@ def missing_tool(message: str) -> NoReturn:
     if IN_CI:
         pytest.fail(message)
     pytest.skip(message)
+
+
+# The modules with the longest chains of work (measured with --durations), run first: under pytest-xdist
+# (`make check`: -n auto, --dist loadgroup, in collection order) no long chain is left for the end of the run.
+LONG_FIRST = (
+    "test_corpus",
+    "test_demo",
+    "test_generate",
+    "test_update",
+    "test_sample_scenarios",
+    "test_check",
+    "test_tray",
+)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest modules first; and the tests that share a module-scoped fixture in one xdist group, so
+    that the fixture is made once, on one worker, not once on every worker that runs one of them."""
+    rank = {name: i for i, name in enumerate(LONG_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))  # stable: each module keeps its order
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)  # pytest's resolved fixtures of the item
+        defs = info.name2fixturedefs.values() if info is not None else []
+        if any(d[-1].scope == "module" for d in defs if d):
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
 
 
 @pytest.fixture(scope="session")
@@ -73,9 +99,9 @@ def mousepad(display: VirtualDisplay, tmp_path: Path) -> Iterator[App]:
     need("mousepad")
     text = tmp_path / "notes.txt"
     text.write_text("".join(f"Line {i}: the quick brown fox jumps over the lazy dog\n" for i in range(40)))
-    # its settings in memory: with the display's session bus, dconf would keep them (and a "restore the
-    # previous session?" prompt after a test ends it) in the real home
-    env = {**display.env, "GSETTINGS_BACKEND": "memory", "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    # at home in the test's folder, as the sample driver runs it: its settings, recent files and a session
+    # to restore (a "restore the previous session?" prompt after a test ends it) never reach the real home
+    env = at_home(display.env, tmp_path / "home")
     app = App(display, ["mousepad", "--disable-server", str(text)], ["--class", "mousepad"], env=env)
     yield app
     app.close()

@@ -14,7 +14,18 @@ from pathlib import Path
 
 from PIL import Image
 
-from generator.guide.model import Guide, LibrarySettings, Revision, Stage, Step, Stream, ValueStream
+from generator.guide.control import fingerprint
+from generator.guide.model import (
+    Approval,
+    Control,
+    Guide,
+    LibrarySettings,
+    Revision,
+    Stage,
+    Step,
+    Stream,
+    ValueStream,
+)
 from generator.guide.store import save_guide
 from generator.library.layout import GUIDE_FILE, GUIDES_DIR
 from generator.render.step_text import step_text
@@ -76,7 +87,10 @@ def add_guide(
     durations: tuple[float, ...] = (40.0,),
     source: str | None = None,
     full_frames: bool = False,
+    approved: bool = True,
 ) -> Path:
+    """A guide as ``vsop generate`` writes it, then (unless not ``approved``) approved as ``vsop approve``
+    does, so that the default site publishes it."""
     folder = library / GUIDES_DIR / slug
     (folder / "images").mkdir(parents=True)
     made: list[Step] = []
@@ -101,6 +115,9 @@ def add_guide(
         stage_source="auto" if source == "auto" else ("manual" if stage else None),
         stage_evidence=[f"title {HOSTILE}"] if source == "auto" else [],
     )
+    if approved:
+        approval = Approval(guide.version, "Test approver", date, fingerprint(guide))
+        guide = dataclasses.replace(guide, control=Control(number=f"SOP-{slug}", approvals=[approval]))
     save_guide(guide, folder / GUIDE_FILE)
     return folder
 
@@ -137,3 +154,18 @@ def serve_folder(folder: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+def add_runs(folder: Path, durations: tuple[float, ...], conformance: float = 1.0) -> None:
+    """Run records of the guide in ``folder`` as `vsop check` keeps them: one a minute from a day ago, after
+    the records it has."""
+    from datetime import datetime, timedelta, timezone
+
+    from generator.runs.models import Run
+    from generator.runs.store import write_run
+
+    kept = len(list((folder / "runs").glob("*.yml")))
+    start = datetime.now(timezone.utc) - timedelta(days=1) + timedelta(minutes=kept)
+    for i, seconds in enumerate(durations):
+        run = Run(folder.name, start + timedelta(minutes=i), f"tester {i}", seconds, conformance)
+        write_run(folder, run)

@@ -23,7 +23,7 @@ from capture.accessibility._atspi_tree import Node
 from capture.accessibility.bus import a11y_address, session_address
 from capture.errors import BackendUnavailableError
 from capture.models import Element
-from generator.sample.xsession import App, SessionError, VirtualDisplay, end, wait_until
+from generator.sample.xsession import App, SessionError, VirtualDisplay, at_home, end, wait_until
 from tests.conftest import chromium_binary, need
 
 FORM = """<!doctype html>
@@ -100,10 +100,7 @@ def backend(a11y_display: VirtualDisplay) -> Iterator[Backend]:
 
 def app_env(display: VirtualDisplay, home: Path) -> dict[str, str]:
     """The display's environment with the application's own HOME and XDG folders."""
-    dirs = {k: home / k.lower() for k in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME")}
-    for path in dirs.values():
-        path.mkdir(parents=True, exist_ok=True)
-    return {**display.env, "HOME": str(home), **{k: str(v) for k, v in dirs.items()}}
+    return at_home(display.env, home)
 
 
 @pytest.fixture(scope="module")

@@ -77,10 +77,11 @@ def make_guide(recorder: Recorder, library: Path, progress: Progress) -> Path:
 
 
 def build(library: Path, progress: Progress) -> Path:
-    """Build the SOP site; its home page. Guides left out (invalid) are an error, listed."""
+    """Build the SOP site as its author sees it (drafts shown, as ``vsop serve`` does: the guide just made is
+    one); its home page. Guides left out (invalid) are an error, listed."""
     from generator.publish.build import build_site
 
-    result = build_site(library, progress=progress)
+    result = build_site(library, progress=progress, drafts=True)
     if result.failures:
         listing = "\n".join(f.message for f in result.failures)
         raise GuideError(f"{len(result.failures)} guide(s) left out of the site:\n{listing}")

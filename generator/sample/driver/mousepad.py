@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator.sample.driver.errors import DriverError
 from generator.sample.scenarios import Click
-from generator.sample.xsession import VirtualDisplay, Xdo, end, require, wait_until
+from generator.sample.xsession import VirtualDisplay, Xdo, at_home, end, require, wait_until
 
 MOUSEPAD_WINDOW = (60, 40, 900, 600)
 # GSettings of the private mousepad: the file name alone in the title, no folder of this machine
@@ -49,15 +49,7 @@ class Mousepad:
         settings = home / ".config" / "glib-2.0" / "settings" / "keyfile"
         settings.parent.mkdir(parents=True)
         settings.write_text(MOUSEPAD_SETTINGS, encoding="utf-8")
-        return {
-            **self.display.env,
-            "HOME": str(home),
-            "XDG_CONFIG_HOME": str(home / ".config"),
-            "XDG_DATA_HOME": str(home / ".local" / "share"),
-            "XDG_CACHE_HOME": str(home / ".cache"),
-            "GSETTINGS_BACKEND": "keyfile",
-            "NO_AT_BRIDGE": "1",
-        }
+        return {**at_home(self.display.env, home), "NO_AT_BRIDGE": "1"}
 
     def click(self, action: Click) -> None:
         raise _no_selectors(action.selector, "; use ClickText")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from generator.sample.driver.errors import DriverError
 from generator.sample.scenarios import Click
-from generator.sample.xsession import VirtualDisplay, Xdo, end, require
+from generator.sample.xsession import VirtualDisplay, Xdo, at_home, end, require
 
 OUTPUT = "stdout"  # ``WaitFor(file=OUTPUT, contains=...)``: what the program printed (a dialog's answers)
 EXIT = "exit"  # ``WaitFor(file=EXIT, contains="0")``: the program's exit code, once it has exited
@@ -57,16 +57,7 @@ class Program:
             self.exit.write_text(str(code), encoding="utf-8")
 
     def _env(self) -> dict[str, str]:
-        home = self.home
-        return {
-            **self.display.env,
-            **ACCESSIBLE,
-            "HOME": str(home),
-            "XDG_CONFIG_HOME": str(home / ".config"),
-            "XDG_DATA_HOME": str(home / ".local" / "share"),
-            "XDG_CACHE_HOME": str(home / ".cache"),
-            "GSETTINGS_BACKEND": "memory",
-        }
+        return {**at_home(self.display.env, self.home), **ACCESSIBLE, "GSETTINGS_BACKEND": "memory"}
 
     def click(self, action: Click) -> None:
         raise DriverError(f"{self.command[0]} has no CSS selectors ({action.selector}); use ClickText")

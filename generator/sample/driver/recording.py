@@ -26,8 +26,12 @@ def record_scenario(
         app.activate()
         labels = ("--title", scenario.title, "--stage", scenario.stage)
         with RecorderProcess(display, out_dir, *labels) as recorder:  # stopped after, killed on an error
-            perform(scenario, app, display)
-            wait_written(recorder, scenario)
+            app.xdo.written = lambda: len(recorder.of_type("mouse_press"))  # each click waits for its press
+            try:
+                perform(scenario, app, display)
+                wait_written(recorder, scenario)
+            finally:
+                app.xdo.written = None
     return out_dir
 
 

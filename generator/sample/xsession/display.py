@@ -71,7 +71,9 @@ class VirtualDisplay:
     def start(self) -> str:
         try:
             total = f"{self.width * self.heads}x{self.height}x24"
-            host = self._server([require("Xvfb"), "-screen", "0", total, "-nolisten", "tcp"])
+            # -noreset: an X server resets when its last client leaves (one does while the buses start), and
+            # a reset drops every connection and the root window's properties (the accessibility bus's)
+            host = self._server([require("Xvfb"), "-screen", "0", total, "-nolisten", "tcp", "-noreset"])
             if self.heads > 1:
                 screens = []
                 for i in range(self.heads):

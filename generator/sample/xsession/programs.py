@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from generator.sample.xsession.display import VirtualDisplay
 from generator.sample.xsession.xdo import Xdo
@@ -18,6 +19,27 @@ def end(proc: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+# where a program keeps what it writes, inside its home folder (the XDG base directory defaults)
+XDG_DIRS = {
+    "XDG_CONFIG_HOME": ".config",
+    "XDG_DATA_HOME": ".local/share",
+    "XDG_CACHE_HOME": ".cache",
+    "XDG_STATE_HOME": ".local/state",
+}
+
+
+def at_home(env: Mapping[str, str], home: Path) -> dict[str, str]:
+    """``env`` for a program at home in ``home``: HOME and the XDG folders inside it (made), so that its
+    settings, recent files and a session to restore stay there and never reach the real home folder.
+    GSettings are kept in a key file under ``XDG_CONFIG_HOME``: through dconf (the default), the display's
+    session bus would start a dconf service that writes them into the real home."""
+    folders = {name: home / sub for name, sub in XDG_DIRS.items()}
+    for folder in folders.values():
+        folder.mkdir(parents=True, exist_ok=True)
+    named = {name: str(folder) for name, folder in folders.items()}
+    return {**env, "HOME": str(home), **named, "GSETTINGS_BACKEND": "keyfile"}
 
 
 class App:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 
 from generator.sample.xsession.display import VirtualDisplay, require
 from generator.sample.xsession.errors import SessionError
@@ -12,6 +13,7 @@ KEY_DELAY_MS = 60  # per typed key (xdotool waits half after the press, half aft
 RECORDER_HOTKEYS = ("ctrl+alt+s", "ctrl+alt+p", "ctrl+alt+c")
 BUTTONS = {"left": 1, "middle": 2, "right": 3}
 HOLD_S = 0.08  # a person's click holds the button 50-150 ms; the application reacts at the release
+WRITTEN_TIMEOUT_S = 30.0  # for the recorder to write a press (its frame grabbed, its element asked)
 
 
 class Xdo:
@@ -21,6 +23,11 @@ class Xdo:
     def __init__(self, display: VirtualDisplay) -> None:
         self.env = display.env
         self.binary = require("xdotool")
+        # How many presses the recorder has written, while one records: a click then holds the button until
+        # its press is written, so that the recorder asks the accessibility tree what was pressed before the
+        # application reacts to the release (a select's list closes; on a busy machine the question comes
+        # late and would find the field under the list).
+        self.written: Callable[[], int] | None = None
 
     def __call__(self, *args: object, timeout: float = 30.0) -> str:
         done = self._run(args, timeout)
@@ -47,11 +54,26 @@ class Xdo:
         self(*args)
 
     def click(self, button: str = "left", double: bool = False) -> None:
-        """A click as a hand makes it: the button held about a tenth of a second (a double click quicker)."""
+        """A click as a hand makes it: the button held about a tenth of a second (a double click quicker),
+        and while a recorder records (``written``) until the recorder has written the press."""
+        written = self.written
+        if written is None:
+            if double:
+                self("click", "--repeat", 2, "--delay", 90, BUTTONS[button])
+            else:
+                self("mousedown", BUTTONS[button], "sleep", HOLD_S, "mouseup", BUTTONS[button])
+            return
+        before = written()
         if double:
             self("click", "--repeat", 2, "--delay", 90, BUTTONS[button])
+            self._until_written(written, before + 2)
         else:
-            self("mousedown", BUTTONS[button], "sleep", HOLD_S, "mouseup", BUTTONS[button])
+            self("mousedown", BUTTONS[button], "sleep", HOLD_S)
+            self._until_written(written, before + 1)
+            self("mouseup", BUTTONS[button])
+
+    def _until_written(self, written: Callable[[], int], count: int) -> None:
+        wait_until(lambda: written() >= count, WRITTEN_TIMEOUT_S, f"the recorder to write press {count}")
 
     def type(self, text: str) -> None:
         self("type", "--delay", KEY_DELAY_MS, "--", text)
