@@ -4,6 +4,7 @@ form-heavy business page and on synthetic frames."""
 from __future__ import annotations
 
 import hashlib
+import random
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +14,18 @@ from PIL import Image, ImageDraw, ImageStat
 
 from capture.models import Rect
 from generator.guide.model import Redaction
-from generator.images.annotate import ACCENT, annotate, crop_box, full_image_name, view_box
+from generator.images.annotate import (
+    ACCENT,
+    Marks,
+    annotate,
+    crop_box,
+    draw_frame,
+    finish,
+    full_image_name,
+    prepare,
+    view_box,
+    views_within,
+)
 from tests.conftest import CHROMIUM_FLAGS, chromium_binary
 
 SAVE = Rect(300, 900, 120, 32)  # the "Save lead" button, placed absolutely on the page
@@ -269,3 +281,54 @@ def test_crop_box(
 def test_full_image_name() -> None:
     assert full_image_name("images/s-3f9a.png") == "images/s-3f9a-full.png"
     assert full_image_name("images.v2/s") == "images.v2/s-full"
+
+
+def test_steps_on_one_frame_are_drawn_as_each_alone(frame: Path, tmp_path: Path) -> None:
+    """One decoding, one blurring and one palette of the whole frame serve every step shown on it."""
+    marks = [Marks((300, 300), Rect(280, 290, 60, 20), None), Marks((1200, 700), None, (1400, 800))]
+    redactions = [Redaction(Rect(20, 500, 400, 20), "email")]
+    drawn = draw_frame(frame, marks, redactions, full=True)
+    assert len(drawn) == 2
+    for i, (mark, images) in enumerate(zip(marks, drawn, strict=True)):
+        out, full = tmp_path / f"{i}.png", tmp_path / f"{i}-full.png"
+        annotate(frame, mark.point, mark.box, mark.end, redactions, out, full)
+        assert images.step == out.read_bytes() and images.full == full.read_bytes()
+    assert draw_frame(frame, marks, redactions, full=False)[1].full is None
+
+
+def test_views_within_hold_every_view_a_box_there_gives() -> None:
+    size, point, end = (1920, 1080), (700, 300), None
+    within = Rect(400, 230, 600, 140)  # a label crop around the point
+    reach = views_within(size, point, within, end)
+    rng = random.Random(7)
+    for _ in range(300):
+        left, top = rng.randrange(within.left, 1000), rng.randrange(within.top, 370)
+        box = Rect(left, top, rng.randrange(1, 1001 - left), rng.randrange(1, 371 - top))
+        view = view_box(size, point, box, end)
+        assert reach.left <= view.left and view.left + view.width <= reach.left + reach.width, (box, view)
+        assert reach.top <= view.top and view.top + view.height <= reach.top + reach.height, (box, view)
+    assert reach.width < size[0] and reach.height < size[1]
+
+
+def test_an_image_begun_before_its_redactions_are_known_is_the_same_or_blurred(
+    frame: Path, tmp_path: Path
+) -> None:
+    """The crop reduced to a palette while OCR runs (prepare), redactions blurred and the highlight drawn
+    once they are known (finish): the same image as drawn at once, but for the blur."""
+    mark = Marks((300, 510), Rect(280, 500, 60, 20), None)
+    (begun,) = prepare(frame, [mark])
+    assert finish(begun, mark, []) == draw_frame(frame, [mark], [], full=False)[0].step
+    email = Rect(20, 500, 200, 20)
+    out = tmp_path / "s.png"
+    out.write_bytes(finish(begun, mark, [Redaction(email, "email")]))
+    view = view_box((1600, 900), mark.point, mark.box, None)
+    moved = Rect(email.left - view.left, email.top - view.top, email.width, email.height)
+    before, after = spread(rgb(frame).crop(view_crop(view)), moved), spread(rgb(out), moved)
+    assert before > 60 and after < 0.2 * before, (before, after)
+    outside = Rect(moved.left, moved.top + 100, moved.width, moved.height)
+    assert spread(rgb(out), outside) > 0.8 * spread(rgb(frame).crop(view_crop(view)), outside)
+    assert accent_pixels(out)
+
+
+def view_crop(view: Rect) -> tuple[int, int, int, int]:
+    return view.left, view.top, view.left + view.width, view.top + view.height

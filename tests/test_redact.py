@@ -6,7 +6,7 @@ import pytest
 
 from capture.models import Rect
 from generator.guide.model import Word
-from generator.pipeline.redact import find_sensitive, is_iban, luhn
+from generator.pipeline.redact import find_sensitive, is_iban, luhn, told_personal
 
 CHAR, SPACE, HEIGHT = 8, 5, 14
 
@@ -157,3 +157,12 @@ def test_typed_personal_data_is_found_again_where_ocr_reads_it_in_part() -> None
         for i, t in enumerate(["+1555", "jane.doe@acme.", "Acme", "2025"])
     ]
     assert [r.box.left for r in find_typed(words, pieces)] == [0, 50]
+
+
+def test_personal_data_the_tree_told_is_known_before_ocr() -> None:
+    assert told_personal(["jane.doe@acme.example"]) == "email"
+    assert told_personal([None, "Call +49 30 1234 5678"]) == "phone"
+    assert told_personal(["Customer", "Oslo Steelworks"]) is None
+    assert told_personal(["Order 0142 of Jane"], frozenset({"0142"})) == "typed"
+    assert told_personal(["JANE.DOE is here"], frozenset({"jane.doe"})) == "typed"
+    assert told_personal([]) is None

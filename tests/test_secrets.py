@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import json
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from capture import load_recording
 from capture.models import Element, Rect
 from generator.cli import main
 from generator.guide.model import Step
 from generator.guide.store import load_guide
+from generator.pipeline import secrets as secrets_module
 from generator.pipeline.generate import Options, generate
 from generator.pipeline.ocr import Crop, Ocr
 from generator.pipeline.pixels import Grey, masking_dots
-from generator.pipeline.secrets import Field, Withheld, is_secret, names_secret, withhold_personal
+from generator.pipeline.secrets import Field, Frames, Withheld, is_secret, names_secret, withhold_personal
 from generator.render.step_text import step_text
 from generator.sample import RECORDINGS
 from tests.conftest import need
@@ -186,3 +189,47 @@ def test_a_secret_read_on_a_screen_leaves_the_ocr_cache(tmp_path: Path) -> None:
     assert b"jane.doe@acme.example" in cached()
     assert ocr.forget(frozenset({"jane.doe@acme.example"})) >= 1
     assert b"jane.doe" not in cached() and cached(), "only the crops showing the secret are gone"
+
+
+def test_frames_keep_a_bounded_number_of_frames_and_read_again_what_they_dropped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    recording = load_recording(RECORDINGS / "new-lead")
+    paths = sorted((RECORDINGS / "new-lead" / "frames").glob("*.png"))
+    with Image.open(paths[0]) as image:
+        size = image.width * image.height
+    monkeypatch.setattr(secrets_module, "KEPT_BYTES", 3 * size)
+    frames = Frames(recording)
+    first = [frames.grey(path) for path in paths]
+    assert len(frames._grey) <= 3 and paths[0] not in frames._grey
+    assert frames.grey(paths[0]) == first[0]  # read again
+    again = Frames(recording)
+    assert [again.grey(path) for path in reversed(paths)] == list(reversed(first))
+
+
+def test_frames_after_and_before_a_moment() -> None:
+    recording = load_recording(RECORDINGS / "new-lead")
+    frames = Frames(recording)
+    for t in (0.0, 2.5, 7.0925, 100.0):
+        later = [f for f in frames.refs if f.t > t]
+        assert frames.after(t, 1) == later and frames.after(t, None, 2) == later[:2]
+        assert frames.after(t, 2) == []
+        earlier = [f for f in frames.refs if f.t <= t]
+        assert frames.before(t, 1) == (earlier[-1] if earlier else None)
+
+
+def test_a_frame_several_threads_ask_for_at_once_is_decoded_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    recording = load_recording(RECORDINGS / "new-lead")
+    path = sorted((RECORDINGS / "new-lead" / "frames").glob("*.png"))[0]
+    decoded: list[Path] = []
+    read = secrets_module._read_grey
+
+    def counted(frame: Path) -> Grey | None:
+        decoded.append(frame)
+        return read(frame)
+
+    monkeypatch.setattr(secrets_module, "_read_grey", counted)
+    frames = Frames(recording)
+    with ThreadPoolExecutor(8) as pool:
+        greys = list(pool.map(lambda _: frames.grey(path), range(8)))
+    assert decoded == [path] and all(g == greys[0] for g in greys) and greys[0] is not None

@@ -112,9 +112,11 @@ def edit_command(guide: Path, port: int, no_browser: bool) -> None:
     from generator.edit.server import start_editor
 
     server = start_editor(guide, open_browser=not no_browser, port=port)
-    click.echo(server.url)
-    click.echo(f"Editing {server.session.guide_file}; every change is saved at once. Ctrl+C stops.", err=True)
-    try:
+    try:  # from here on: a Ctrl+C that comes early (right after the URL) must still close the server
+        click.echo(server.url)
+        click.echo(
+            f"Editing {server.session.guide_file}; every change is saved at once. Ctrl+C stops.", err=True
+        )
         server.wait()
     except KeyboardInterrupt:
         click.echo("Editor stopped.", err=True)

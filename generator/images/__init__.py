@@ -1,3 +1,3 @@
 """Step images: drawing them (highlight, blur, crop: ``annotate``), a person's image edits applied to a copy
-(``edits``), and whether two screenshots differ noticeably (``similarity``). Takes frames and boxes; gives
-PNGs."""
+(``edits``), whether two screenshots differ noticeably (``similarity``), and reading an image file that may
+be anything, within limits (``files``). Takes frames and boxes; gives PNGs."""

@@ -15,8 +15,10 @@ from pathlib import Path
 from PIL import Image, ImageChops
 
 from capture.models import Rect
+from generator.errors import GuideError
 from generator.guide.model import Box, Guide, Step
 from generator.images.annotate import ACCENT, ACCENT_INDEX, blur, highlight
+from generator.images.files import open_image
 
 _FILL_PASSES = 24  # enough to paint over an arrow head (16 px) from its edges
 
@@ -27,7 +29,9 @@ def has_image_edits(step: Step) -> bool:
 
 
 def edited_image(source: Image.Image, step: Step) -> Image.Image:
-    """``source`` (the step's image) with the step's edits applied; ``source`` itself is left as it is."""
+    """``source`` (the step's image) with the step's edits applied; ``source`` itself is left as it is. A box
+    that is not inside the image (guide.yml edited by hand) raises GuideError."""
+    _check_boxes(step, source.size)
     rgb = source.convert("RGB")
     changed = Image.new("L", rgb.size, 0)  # the pixels an edit painted
     moved = "box" in step.edited
@@ -48,19 +52,28 @@ def edited_image(source: Image.Image, step: Step) -> Image.Image:
 
 
 def edited_png(path: Path, step: Step) -> bytes:
-    """The published image of ``step`` as PNG bytes; ``path`` is its ``image`` file, only read."""
-    with Image.open(path) as source:
-        source.load()
-        image = edited_image(source, step)
+    """The published image of ``step`` as PNG bytes; ``path`` is its ``image`` file, only read (an unreadable
+    one raises ImageError)."""
+    with open_image(path) as source:
+        try:
+            image = edited_image(source, step)
+        except GuideError as exc:
+            raise GuideError(f"{path}: {exc}") from None
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
 
 
-def image_size(path: Path) -> tuple[int, int]:
-    with Image.open(path) as image:
-        width, height = image.size
-        return width, height
+def _check_boxes(step: Step, size: tuple[int, int]) -> None:
+    boxes = [("blur", b) for b in step.blur] + [("crop", step.crop)] * (step.crop is not None)
+    if "box" in step.edited and step.box is not None:
+        boxes.append(("box", step.box))
+    for name, box in boxes:
+        if box is not None and not inside(box, size):
+            raise GuideError(
+                f"step {step.id}: its {name} {list(box)} is not inside its {size[0]}x{size[1]} image; fix or "
+                "remove it in guide.yml (or draw it again with vsop edit)"
+            )
 
 
 def inside(box: Box, size: tuple[int, int]) -> bool:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from PIL import Image, ImageChops
 
+from generator.images.files import open_image
+
 WIDTH = 96  # pixels across, the height in proportion: small enough that a caret or a one-pixel shift fades
 LEVELS = 24  # grey levels (of 255) from which a pixel counts as different
 CHANGED = 0.075  # share of different pixels from which the screen changed noticeably
@@ -17,7 +19,7 @@ CHANGED = 0.075  # share of different pixels from which the screen changed notic
 def difference(a: Path, b: Path) -> float:
     """The share (0..1) of pixels that differ clearly between the images ``a`` and ``b``; 1 when their
     proportions differ."""
-    with Image.open(a) as first, Image.open(b) as second:
+    with open_image(a) as first, open_image(b) as second:
         if abs(first.width * second.height - second.width * first.height) > first.width:
             return 1.0
         size: tuple[int, int] = (WIDTH, max(1, round(WIDTH * first.height / first.width)))

@@ -8,20 +8,19 @@ match rules fit the recording's windows and the steps' targets (``generator/valu
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import secrets
-from collections.abc import Callable, Collection, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Collection, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
-
 from capture import load_recording
 from capture.models import FrameRef, Recording, Rect, WindowInfo
-from generator.errors import GuideError
+from generator.errors import GuideError, ImageError
 from generator.guide.model import (
     POINTER_ACTIONS,
     Draft,
@@ -34,8 +33,20 @@ from generator.guide.model import (
     ValueStream,
     Word,
 )
-from generator.images.annotate import annotate, view_box
-from generator.library.layout import IMAGES_DIR, GuideFolder, Library, replacing, slugify, unique_slug
+from generator.images.annotate import (
+    Drawn,
+    Marks,
+    Prepared,
+    draw_frame,
+    finish,
+    prepare,
+    view_box,
+    views_within,
+    write_png,
+)
+from generator.images.files import verify_image
+from generator.library.layout import IMAGES_DIR, GuideFolder, Library, slugify, unique_slug
+from generator.library.swap import staging, swap_in, writing
 from generator.pipeline.label import (
     Kind,
     crop_around,
@@ -56,8 +67,9 @@ from generator.pipeline.naming import (
     shown_unseen,
 )
 from generator.pipeline.ocr import Crop, Ocr
-from generator.pipeline.pixels import FrameLook, field_box
-from generator.pipeline.redact import find_sensitive, find_typed, typed_pieces
+from generator.pipeline.pieces import Area, read_areas
+from generator.pipeline.pixels import field_box
+from generator.pipeline.redact import find_sensitive, find_typed, told_personal, typed_pieces
 from generator.pipeline.secrets import (
     Field,
     Frames,
@@ -77,7 +89,7 @@ Progress = Callable[[str, int, int], None]
 LABELLED = frozenset({"click", "double_click", "right_click", "drag", "type", "capture"})
 KEYBOARD = frozenset({"type", "key", "hotkey"})  # steps shown with the frame grabbed at their first key
 REDACT_SCALE = 1  # the published region is large; personal data is read well enough without upscaling
-REDACT_MARGIN = (120, 8)  # px read beyond the published view's sides and top and bottom (see _beyond)
+REDACT_MARGIN = (4, 4)  # px beyond the published view's sides and top and bottom (see _beyond)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +142,6 @@ class _Work:
     secret: bool = False
     redactions: tuple[Redaction, ...] = ()
     field: Rect | None = None  # typing: the box of the field typed into, in frame pixels
-    look: FrameLook | None = None  # what the pixels of the step's frame say about its text (typing, clicks)
     personal: Withheld | None = None  # typing: the value without its personal data
 
 
@@ -159,15 +170,17 @@ def generate(
     recording = load_recording(recording_path)
     valuestream = load_valuestream(library)
     given = _given_stage(valuestream, recording, options)  # checked before the long work
-    work = _labelled(recording, library, options, report)
-    title = options.title or recording.meta.title or _default_title(work)
-    slug = slugify(title) if replace else unique_slug(library, title)
-    target = Library(library).guide_folder(slug).path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with replacing(target, replace) as staging:
-        link = given or _matched_stage(valuestream, recording, work)
-        made = _recorded(recording, work, staging, options.full_frames, report, set())
-        GuideFolder(staging).write(_guide(slug, title, link, made))
+    with _Drawing(options.full_frames) as drawing:
+        work = _labelled(recording, library, options, report, drawing)
+        title = options.title or recording.meta.title or _default_title(work)
+        with staging(library, slugify(title)) as filled:
+            link = given or _matched_stage(valuestream, recording, work)
+            made = _recorded(recording, work, filled, drawing, report, set())
+            with writing(library):  # the id is chosen and taken at once: two generates never take the same
+                slug = slugify(title) if replace else unique_slug(library, title)
+                GuideFolder(filled).write(_guide(slug, title, link, made, library))
+                target = Library(library).guide_folder(slug).path
+                swap_in(filled, target, replace)
     return target
 
 
@@ -184,19 +197,37 @@ def recorded_steps(
     not used."""
     report = progress or (lambda stage, done, total: None)
     recording = load_recording(recording_path)
+    with _Drawing(options.full_frames) as drawing:
+        work = _labelled(recording, library, options, report, drawing)
+        folder.mkdir(parents=True, exist_ok=True)
+        return _recorded(recording, work, folder, drawing, report, set(taken))
+
+
+def recording_steps(
+    recording_path: Path, library: Path, options: Options = Options(), progress: Progress | None = None
+) -> Recorded:
+    """The steps of a recording as :func:`recorded_steps` names them, without drawing their images (``vsop
+    check`` compares them only): ``folder`` is the recording's, and no step has an ``image``."""
+    report = progress or (lambda stage, done, total: None)
+    recording = load_recording(recording_path)
     work = _labelled(recording, library, options, report)
-    folder.mkdir(parents=True, exist_ok=True)
-    return _recorded(recording, work, folder, options.full_frames, report, set(taken))
+    ids: set[str] = set()
+    steps = tuple(_step(item, _new_id(ids)) for item in work)
+    return Recorded(recording, steps, recording_path, _end(work))
 
 
-def _labelled(recording: Recording, library: Path, options: Options, report: Progress) -> list[_Work]:
+def _labelled(
+    recording: Recording, library: Path, options: Options, report: Progress, drawing: _Drawing | None = None
+) -> list[_Work]:
     drafts = segment(recording)
     if not any(d.dropped is None for d in drafts):
         raise GuideError(f"{recording.path}: no steps found (nothing was clicked, typed or captured)")
     work = [_Work(d, _shot(recording, d)) for d in drafts]
-    _fields(recording, work)
-    ocr = Ocr(cache_dir=Library(library).cache / "ocr")
-    _label(work, ocr, options, report)
+    frames = Frames(recording)  # each frame decoded once, for the pixel checks and OCR alike
+    ocr = Ocr(cache_dir=Library(library).cache / "ocr", frames=frames.image)
+    with ThreadPoolExecutor(1) as aside:  # the fields' pixels are checked while OCR reads
+        fields = aside.submit(_fields, recording, work, frames)
+        _label(work, ocr, frames, options, report, drawing, fields)
     ocr.forget(secret_pieces(item.draft.value for item in work if item.secret))
     return work
 
@@ -232,11 +263,9 @@ def _shot(recording: Recording, draft: Draft) -> _Shot | None:
         return None
     path = recording.frame_path(frame)
     try:
-        with Image.open(path) as image:
-            size = image.size
-            image.verify()  # checks every chunk without decoding: a truncated frame is caught here
-    except (OSError, SyntaxError, UnidentifiedImageError) as exc:
-        log.warning("%s: unreadable frame (%s); the step keeps its text, without a screenshot", path, exc)
+        size = verify_image(path)  # every chunk checked without decoding: a truncated frame is caught here
+    except (OSError, ImageError) as exc:
+        log.warning("%s; the step keeps its text, without a screenshot", exc)
         return None
     bounds = draft.element.bounds if draft.element is not None else None
     return _Shot(
@@ -265,52 +294,116 @@ def _local_rect(recording: Recording, frame: FrameRef, rect: Rect) -> Rect:
     return Rect(left, top, right - left, bottom - top)
 
 
-def _fields(recording: Recording, work: list[_Work]) -> None:
+def _fields(recording: Recording, work: list[_Work], frames: Frames) -> None:
     """For every typing step: the box of its field (its element's bounds, else the field's edges found in
     the frame around the click) and whether what was typed is secret by what the element and the frames
     show (masking dots there, then or later; ``generator/pipeline/secrets.py``). Labels come with OCR."""
-    frames = Frames(recording)
     for item in work:
-        if item.draft.action in POINTER_ACTIONS and item.shot is not None and item.shot.point is not None:
-            item.look = frames.look(item.shot.path)  # tells two buttons side by side apart
         if item.draft.action != "type":
             continue
         shot = item.shot
         if shot is not None:
-            item.look = frames.look(shot.path)
-            found = field_box(item.look.grey, shot.point) if item.look and shot.point else None
-            item.field = shot.element or found
+            look = frames.look(shot.path) if shot.element is None and shot.point is not None else None
+            item.field = shot.element or (field_box(look.grey, shot.point) if look and shot.point else None)
         field = Field(item.draft.element, masked=masked_field(frames, item.draft, item.field))
         item.secret = item.secret or is_secret(field, no_text=recording.meta.no_text)
 
 
-def _label(work: list[_Work], ocr: Ocr, options: Options, report: Progress) -> None:
-    """Name the steps (``generator/pipeline/naming.py``): by their element where it has a usable name; OCR
-    around the points of the other steps in one batch. Then, to redact, OCR what each published image will
-    show (it depends on the name's box) in a second batch, against which the elements' names are checked."""
+def _label(
+    work: list[_Work],
+    ocr: Ocr,
+    frames: Frames,
+    options: Options,
+    report: Progress,
+    drawing: _Drawing | None,
+    fields: Future[None],
+) -> None:
+    """Name the steps (``generator/pipeline/naming.py``): by their element where it has a usable name, else
+    by what OCR reads around their points; and, to redact, read what each published image will show, against
+    which the elements' names are checked. One OCR pass reads both (:func:`_read`). ``drawing`` begins the
+    images known before OCR, and draws those of each frame as soon as their names and redactions settle;
+    ``fields`` is :func:`_fields` at work, which the labels wait for."""
     for item in work:
         item.name = _element_name(item)
     shots = [item for item in work if item.shot is not None]
     crops = {id(item): _label_crops(item) for item in shots}
-    words = _ocr(ocr, [crop for item in shots for crop in crops[id(item)].all()], "Reading screens", report)
+    for item in work:
+        if id(item) not in crops or crops[id(item)].start is None:
+            item.name = _named(item)  # no label to read: its name, and so its published view, are known now
+    for group in _by_frame(shots):
+        if drawing is not None and all(crops[id(item)].start is None for item in group):
+            drawing.prepare(group)
+    seen, words = _read(ocr, shots, crops, options, report)
+    fields.result()  # the boxes of the fields typed into, and which hold secrets (_fields)
     for item in shots:
-        _read_label(item, crops[id(item)], words)
+        _read_label(item, crops[id(item)], words, frames)
     for item in work:
         item.name = _named(item)
     if not options.redact:
+        for group in _by_frame(shots):
+            if drawing is not None:
+                drawing.start(group)
         return
-    views = {id(item): _view_crop(item, options.full_frames) for item in shots}
-    seen = _ocr(ocr, list(views.values()), "Looking for personal data", report)
     for item in work:
         if item.draft.action == "type" and item.draft.value and not item.secret:
             item.personal = withhold_personal(item.draft.value)
     values = [w.draft.value for w in work if w.draft.action == "type"]
     typed = typed_pieces([v for v in values if v]) | secret_pieces(w.draft.value for w in work if w.secret)
+    for group in _by_frame(shots):
+        for item in group:
+            start = crops[id(item)].start
+            found = seen[id(item)] + (words[start] if start is not None else [])
+            told = _told(item, typed)
+            item.redactions = tuple(dict.fromkeys(told + find_sensitive(found) + find_typed(found, typed)))
+            item.name = _checked_by_view(item, seen[id(item)], frames)
+        if drawing is not None:
+            drawing.start(group)
+
+
+def _read(
+    ocr: Ocr, shots: list[_Work], crops: dict[int, _Crops], options: Options, report: Progress
+) -> tuple[dict[int, list[Word]], dict[Crop, list[Word]]]:
+    """The words of what each step's image will show (none without redaction) and of its label crops, in
+    one OCR pass: a step still to be named by OCR is read wherever its image may end up showing."""
+    stage = "Reading screens"
+    labels = list(dict.fromkeys(crop for item in shots for crop in crops[id(item)].all()))
+    if not options.redact:
+        return {}, _ocr(ocr, labels, stage, report)
+    areas = [_read_area(item, crops[id(item)], options.full_frames) for item in shots]
+    report(stage, 0, len(areas))
+    views, around = read_areas(ocr, areas, REDACT_SCALE, functools.partial(report, stage), also=labels)
+    seen = {id(item): words for item, words in zip(shots, views, strict=True)}
+    return seen, dict(zip(labels, around, strict=True))
+
+
+def _by_frame(shots: Sequence[_Work]) -> Iterator[list[_Work]]:
+    """The steps in runs that show one frame (the steps of a frame are next to each other, but for a screen
+    seen again later: that frame then makes two runs)."""
+    run: list[_Work] = []
     for item in shots:
-        start = crops[id(item)].start
-        found = seen[views[id(item)]] + (words[start] if start is not None else [])
-        item.redactions = tuple(dict.fromkeys(find_sensitive(found) + find_typed(found, typed)))
-        item.name = _checked_by_view(item, seen[views[id(item)]])
+        if run and _frame_of(run[-1]) != _frame_of(item):
+            yield run
+            run = []
+        run.append(item)
+    if run:
+        yield run
+
+
+def _frame_of(item: _Work) -> Path:
+    assert item.shot is not None
+    return item.shot.path
+
+
+def _told(item: _Work, typed: frozenset[str]) -> list[Redaction]:
+    """The step's element blurred whole when what the accessibility tree says it shows (its value, name,
+    label...) holds personal data: found before OCR, and whatever OCR makes of its pixels."""
+    element, shot = item.draft.element, item.shot
+    if element is None or element.secret or shot is None:
+        return []
+    box = element_box(shot.element, shot.size, None)[0]
+    texts = (element.value, element.name, element.label, element.description, element.placeholder)
+    kind = told_personal(texts, typed) if box is not None else None
+    return [Redaction(box, kind)] if box is not None and kind is not None else []
 
 
 def _ocr(ocr: Ocr, crops: list[Crop], stage: str, report: Progress) -> dict[Crop, list[Word]]:
@@ -339,14 +432,16 @@ def _label_crops(item: _Work) -> _Crops:
     return _Crops(start, end)
 
 
-def _read_label(item: _Work, crops: _Crops, words: dict[Crop, list[Word]]) -> None:
+def _read_label(item: _Work, crops: _Crops, words: dict[Crop, list[Word]], frames: Frames) -> None:
+    """The label OCR read around the step's point (a pointer step's look at its frame's pixels tells two
+    buttons side by side apart) and, for a field, whether any of its label candidates names a secret."""
     shot = item.shot
     assert shot is not None
     field = item.draft.action == "type"
     if crops.start is not None and shot.point is not None:
         around = words[crops.start]
         item.label = find_label(
-            around, shot.point, "field" if field else "pointer", field=item.field, look=item.look
+            around, shot.point, "field" if field else "pointer", field=item.field, look=frames.look(shot.path)
         )
         if field:
             near = [w for w in around if _near(w.box, shot.point, 200)]
@@ -391,7 +486,7 @@ def _named(item: _Work) -> Name | None:
     return from_place(_region(item) is not None)
 
 
-def _checked_by_view(item: _Work, words: list[Word]) -> Name | None:
+def _checked_by_view(item: _Work, words: list[Word], frames: Frames) -> Name | None:
     """A step named by its element, checked against what OCR read on the published view: a field against
     its label, a button, link, tab or menu item against the text in its box."""
     name, shot = item.name, item.shot
@@ -400,7 +495,7 @@ def _checked_by_view(item: _Work, words: list[Word]) -> Name | None:
     if item.draft.action == "type":
         if shot.point is None:
             return name
-        label = find_label(words, shot.point, "field", field=item.field, look=item.look)
+        label = find_label(words, shot.point, "field", field=item.field, look=frames.look(shot.path))
         return cross_checked(name, label.text if label is not None else None)
     if name.box is None:
         return name
@@ -418,19 +513,32 @@ def _checked_by_view(item: _Work, words: list[Word]) -> Name | None:
     return cross_checked(name, shown_text(words, name.box))
 
 
-def _view_crop(item: _Work, full_frame: bool) -> Crop:
+def _read_area(item: _Work, crops: _Crops, full_frame: bool) -> Area:
+    """What to read to redact the step's image: what it shows, or before its name is known (its label is
+    read in the same pass) all that it may show (``generator/images/annotate.py``)."""
+    shot = item.shot
+    assert shot is not None
+    if full_frame or crops.start is None:
+        return _view_area(item, full_frame)
+    within = crops.start.box
+    view = views_within(shot.size, shot.point, within, shot.end)
+    return shot.path, _beyond(view, shot.size)
+
+
+def _view_area(item: _Work, full_frame: bool) -> Area:
+    """What the step's published image shows: its frame and the region of it (``generator/images``)."""
     shot = item.shot
     assert shot is not None
     if full_frame:
-        return Crop(shot.path, Rect(0, 0, *shot.size), scale=REDACT_SCALE)
+        return shot.path, Rect(0, 0, *shot.size)
     box = item.name.box if item.name is not None else None
     view = view_box(shot.size, shot.point, box, shot.end)
-    return Crop(shot.path, _beyond(view, shot.size), scale=REDACT_SCALE)
+    return shot.path, _beyond(view, shot.size)
 
 
 def _beyond(view: Rect, size: tuple[int, int]) -> Rect:
-    """The published view and a margin around it: personal data the view's edge cuts through is read whole
-    there (a part alone matches no pattern), so its blur reaches into the view."""
+    """The published view and a margin around it as wide as a blur reaches beyond its text: a piece of
+    text the view's edge cuts through is read whole anyway (``generator/pipeline/pieces.py``)."""
     left, top = max(0, view.left - REDACT_MARGIN[0]), max(0, view.top - REDACT_MARGIN[1])
     right = min(size[0], view.left + view.width + REDACT_MARGIN[0])
     bottom = min(size[1], view.top + view.height + REDACT_MARGIN[1])
@@ -450,42 +558,109 @@ def _default_title(work: Sequence[_Work]) -> str:
 
 
 def _recorded(
-    recording: Recording, work: list[_Work], folder: Path, full_frames: bool, report: Progress, ids: set[str]
+    recording: Recording, work: list[_Work], folder: Path, drawing: _Drawing, report: Progress, ids: set[str]
 ) -> Recorded:
     steps = [_step(item, _new_id(ids)) for item in work]
     images = GuideFolder(folder).images
     images.mkdir()
     shots = [(step, item) for step, item in zip(steps, work, strict=True) if item.shot is not None]
-    done = 0
     report("Drawing screenshots", 0, len(shots))
-
-    def draw(pair: tuple[Step, _Work]) -> None:
-        step, item = pair
-        shot = item.shot
-        assert shot is not None
-        box = item.name.box if item.name is not None else None
-        out = images / f"{step.id}.png"
-        full = images / f"{step.id}-full.png" if full_frames else None
-        annotate(shot.path, shot.point, box, shot.end, item.redactions, out, full)
-
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        for _ in pool.map(draw, shots):
-            done += 1
-            report("Drawing screenshots", done, len(shots))
-    for step, _item in shots:
+    for done, (step, item) in enumerate(shots, 1):
+        drawn = drawing.result(item)
+        write_png(drawn.step, images / f"{step.id}.png")
+        if drawn.full is not None:
+            write_png(drawn.full, images / f"{step.id}-full.png")
         step.image = f"{IMAGES_DIR}/{step.id}.png"
-    last = max((w.draft.t + w.draft.duration for w in work), default=0.0)
-    return Recorded(recording, tuple(steps), folder, round(last, 1))
+        report("Drawing screenshots", done, len(shots))
+    return Recorded(recording, tuple(steps), folder, _end(work))
 
 
-def _guide(slug: str, title: str, link: _Link, made: Recorded) -> Guide:
+class _Drawing:
+    """The step images, drawn in threads: for a step whose image is known before OCR (its element names
+    it), the frame is decoded and its crop reduced to a palette while OCR runs (:meth:`prepare`); once the
+    steps of a frame are settled (:meth:`start`, while the next ones are, and while the guide is written),
+    their redactions are blurred and their highlights drawn, or the whole image is drawn, the frame decoded
+    and blurred once for all its steps. Kept as PNG bytes until the guide's folder is there
+    (``generator/images/annotate.py``); at most EARLY images wait prepared, so memory stays bounded."""
+
+    EARLY = 64
+
+    def __init__(self, full_frames: bool) -> None:
+        self.full_frames = full_frames
+        self._pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2)
+        self._prepared: dict[int, tuple[Future[list[Prepared]], int, Marks]] = {}
+        self._drawn: dict[int, tuple[Future[list[Drawn]], int]] = {}
+
+    def __enter__(self) -> _Drawing:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def prepare(self, items: Sequence[_Work]) -> None:
+        """Begin the images of ``items``, steps that show one frame, whose highlights are known."""
+        if self.full_frames or len(self._prepared) + len(items) > self.EARLY:
+            return
+        marks = [_marks(item) for item in items]
+        future = self._pool.submit(prepare, _frame_of(items[0]), marks)
+        self._prepared.update((id(item), (future, i, marks[i])) for i, item in enumerate(items))
+
+    def start(self, items: Sequence[_Work]) -> None:
+        """Draw the images of ``items``, steps that show one frame, now settled."""
+        marks = [_marks(item) for item in items]
+        redactions = [r for item in items for r in item.redactions]
+        begun = [self._prepared.pop(id(item), None) for item in items]
+        if all(b is not None and b[2] == m for b, m in zip(begun, marks, strict=True)):
+            future = self._pool.submit(_finished, begun, marks, redactions)
+        else:  # not begun, or its highlight moved when the view was checked
+            future = self._pool.submit(draw_frame, _frame_of(items[0]), marks, redactions, self.full_frames)
+        self._drawn.update((id(item), (future, i)) for i, item in enumerate(items))
+
+    def result(self, item: _Work) -> Drawn:
+        future, index = self._drawn[id(item)]
+        return future.result()[index]
+
+
+def _finished(
+    begun: Sequence[tuple[Future[list[Prepared]], int, Marks] | None],
+    marks: Sequence[Marks],
+    redactions: Sequence[Redaction],
+) -> list[Drawn]:
+    drawn = []
+    for started, mark in zip(begun, marks, strict=True):
+        assert started is not None
+        future, index, _ = started
+        drawn.append(Drawn(finish(future.result()[index], mark, redactions)))
+    return drawn
+
+
+def _marks(item: _Work) -> Marks:
+    shot = _frame_shot(item)
+    return Marks(shot.point, _box(item), shot.end)
+
+
+def _frame_shot(item: _Work) -> _Shot:
+    assert item.shot is not None
+    return item.shot
+
+
+def _box(item: _Work) -> Rect | None:
+    return item.name.box if item.name is not None else None
+
+
+def _end(work: Sequence[_Work]) -> float:
+    """Seconds from the start of the recording to the last event of the last step."""
+    return round(max((w.draft.t + w.draft.duration for w in work), default=0.0), 1)
+
+
+def _guide(slug: str, title: str, link: _Link, made: Recorded, library: Path) -> Guide:
     return Guide(
         id=slug,
         title=title,
         stage=link.stage,
         version="1.0.0",
         purpose=None,
-        recorded=recorded_field(made),
+        recorded=recorded_field(made, library),
         steps=list(made.steps),
         revisions=[Revision("1.0.0", date.today().isoformat(), "Recorded", duration_s=made.duration_s)],
         stage_source=link.source,
@@ -493,10 +668,14 @@ def _guide(slug: str, title: str, link: _Link, made: Recorded) -> Guide:
     )
 
 
-def recorded_field(made: Recorded) -> dict[str, object]:
-    """The guide's ``recorded`` field: which recording its steps come from, when it started, how long."""
+def recorded_field(made: Recorded, library: Path | None = None) -> dict[str, object]:
+    """The guide's ``recorded`` field: which recording its steps come from, when it started, how long. The
+    recording is named by its path relative to ``library`` when it lies inside it, else by its folder's
+    name: never by an absolute path, which would carry the user's name into git and the site's source."""
+    path = made.recording.path.absolute()
+    inside = library is not None and path.is_relative_to(library.absolute())
     return {
-        "recording": str(made.recording.path),
+        "recording": path.relative_to(library.absolute()).as_posix() if inside and library else path.name,
         "started": made.recording.meta.started,
         "duration_s": made.duration_s,
     }

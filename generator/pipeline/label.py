@@ -265,18 +265,23 @@ def _boxed_label(
     """
     accepted = [label for phrase in groups if (label := _accept(phrase, min_conf)) is not None]
     height = max(median(b.box.height for b in accepted), REFERENCE_HEIGHT) if accepted else REFERENCE_HEIGHT
-    lefts, aboves, inside = [], [], []
+    lefts: list[Label] = []
+    aboves: list[Label] = []
+    inside: list[Label] = []
     for label in accepted:
         if not _may_be_label(label.text) or label.box.height > HEADING * height:
             continue
         if _holds(field, label.box):
             inside.append(label)
-        elif look is not None and look.encloses(label.box):
             continue
-        elif _on_row_left(label.box, field, unit):
-            lefts.append(label)
+        if _on_row_left(label.box, field, unit):
+            place = lefts
         elif _aligned_above(label.box, field, unit):
-            aboves.append(label)
+            place = aboves
+        else:
+            continue
+        if look is None or not look.encloses(label.box):  # the pixels are asked only about a candidate
+            place.append(label)
     left = max(lefts, key=lambda b: _right(b.box), default=None)
     above = max(aboves, key=lambda b: (_bottom(b.box), -abs(b.box.left - field.left)), default=None)
     if left is not None and (above is None or field.left - _right(left.box) <= BOX_LEFT_NEAR * unit):

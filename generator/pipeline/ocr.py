@@ -1,11 +1,11 @@
 """OCR of crops of frames with tesseract.
 
 Each crop is preprocessed so that tesseract sees dark text on white without the boxes around it, at a size
-it reads well (see :func:`preprocess`). Many crops go through one tesseract process (a list file; the TSV
-tells the images apart by ``page_num``), one process per core, each limited to one OpenMP thread: tesseract's
-own threads only fight each other when several processes run. The words of each crop are cached on disk,
-keyed by its pixels, the tesseract and Pillow versions and the settings (preprocessing included, through
-``PREPROCESS_VERSION``), so a re-run OCRs nothing and preprocesses nothing.
+it reads well (see :func:`preprocess`). Many crops go through one tesseract process (the pages of one
+TIFF file; the TSV tells them apart by ``page_num``), one process per core, each limited to one OpenMP
+thread: tesseract's own threads only fight each other when several processes run. The words of each crop
+are cached on disk, keyed by its pixels, the tesseract and Pillow versions and the settings (preprocessing
+included, through ``PREPROCESS_VERSION``), so a re-run OCRs nothing and preprocesses nothing.
 
 Tesseract is run directly rather than through ``pytesseract.image_to_data``, which takes one image per call
 and cannot set the environment of the process it starts; the binary is the one pytesseract is configured
@@ -35,11 +35,13 @@ from PIL import Image, ImageChops, ImageFilter, ImageOps
 from capture.errors import BackendUnavailableError, VsopError
 from capture.models import Rect
 from generator.guide.model import Word
+from generator.images.files import open_image
 from generator.pipeline.label import is_mask_run
 
 PREPROCESS_VERSION = 1  # bump when preprocessing or word filtering changes: cached words become stale
 LANGUAGE = "eng"
 TESS_CONFIG = ("-c", "tessedit_do_invert=0")  # preprocessing already made text dark on light
+PAGES = "pages.tif"  # the images of one batch, one page each
 PSM = 11  # sparse text: UI text is scattered labels, not paragraphs (3 and 6 read fewer labels)
 SCALE = 2  # upscale factor; 3 reads no better and costs 1.5 times the time
 PAD = 16  # px of white margin around the upscaled crop
@@ -48,6 +50,7 @@ LINE_INK = 40  # ink strength (0-255) that counts as part of a line
 LINE_RADIUS = (15, 12)  # a line is unbroken over 31 px across or 25 px down: longer than strokes of letters
 BLOB = 5  # px: ink this thick all round is not a letter
 MIN_WORD_CONF = 30.0
+PAGE_COST = 20_000  # pixels' worth of reading each image costs however small (found by timing tesseract)
 MIN_WORD_HEIGHT = 3  # px: a "word" flatter than this is a line
 
 _MISSING = "tesseract not found: apt-get install tesseract-ocr"
@@ -93,16 +96,23 @@ class _Job:
 class Ocr:
     """Reads the words in crops of frames; ``workers`` tesseract processes run at once (default: cores)."""
 
-    def __init__(self, cache_dir: Path | None = None, workers: int | None = None) -> None:
+    def __init__(
+        self,
+        cache_dir: Path | None = None,
+        workers: int | None = None,
+        frames: Callable[[Path], Image.Image | None] | None = None,
+    ) -> None:
         self.cache_dir = cache_dir
+        self.frames = frames  # frames the caller decoded already, in grey (None: each read decodes its own)
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.runs = 0  # tesseract processes started, for tests and benchmarks
         self._binary = ""
         self._signature = ""  # tesseract version and settings, part of every cache key
         self._read: dict[str, list[_Found]] = {}  # the words of every crop read so far, by cache key
 
-    def read(self, crops: Sequence[Crop]) -> list[list[Word]]:
-        """The words of each crop, with boxes in frame pixels, in the order of ``crops``.
+    def read(self, crops: Sequence[Crop], workers: int | None = None) -> list[list[Word]]:
+        """The words of each crop, with boxes in frame pixels, in the order of ``crops``; at most
+        ``workers`` tesseract processes at once (default: the Ocr's).
 
         ``line`` tells the text lines of one crop apart (tesseract's block, paragraph and line).
         """
@@ -112,10 +122,13 @@ class Ocr:
         jobs = self._prepare(crops)
         found: dict[str, list[_Found]] = {"": []}
         for job in jobs:
-            if job.key not in found and (cached := self._load(job.key)) is not None:
+            if job.key in found:
+                continue
+            cached = self._read.get(job.key)  # read by an earlier call: no file to open again
+            if cached is not None or (cached := self._load(job.key)) is not None:
                 found[job.key] = cached
         todo = list({job.key: job for job in jobs if job.key not in found}.values())
-        found.update(self._recognize(todo))
+        found.update(self._recognize(todo, workers or self.workers))
         for job in todo:
             self._store(job.key, found[job.key])
         self._read.update((job.key, found[job.key]) for job in jobs if job.key)
@@ -161,12 +174,19 @@ class Ocr:
                 jobs.update(zip(indexes, prepared, strict=True))
         return [jobs[i] for i in range(len(crops))]
 
+    def gray(self, path: Path) -> Image.Image:
+        """The frame ``path`` in grey: as the caller decoded it already, else read now."""
+        gray = self.frames(path) if self.frames is not None else None
+        if gray is None:
+            try:
+                with open_image(path) as frame:
+                    gray = frame.convert("L")
+            except OSError as exc:
+                raise VsopError(f"{path}: cannot read the frame to OCR it ({exc})") from exc
+        return gray
+
     def _prepare_frame(self, crops: list[Crop]) -> list[_Job]:
-        try:
-            with Image.open(crops[0].frame) as frame:
-                gray = frame.convert("L")
-        except OSError as exc:
-            raise VsopError(f"{crops[0].frame}: cannot read the frame to OCR it ({exc})") from exc
+        gray = self.gray(crops[0].frame)
         return [self._job(gray, crop.box, crop.scale) for crop in crops]
 
     def _job(self, gray: Image.Image, box: Rect, scale: int) -> _Job:
@@ -180,12 +200,17 @@ class Ocr:
         digest.update(crop.tobytes())
         return _Job(digest.hexdigest(), crop, (left, top), scale)
 
-    def _recognize(self, jobs: list[_Job]) -> dict[str, list[_Found]]:
+    def _recognize(self, jobs: list[_Job], workers: int) -> dict[str, list[_Found]]:
         """OCR in ``workers`` batches at once, one tesseract process per batch."""
         if not jobs:
             return {}
-        count = min(self.workers, len(jobs))
-        batches = [jobs[i::count] for i in range(count)]
+        count = min(workers, len(jobs))
+        batches: list[list[_Job]] = [[] for _ in range(count)]
+        loads = [0] * count
+        for job in sorted(jobs, key=_size, reverse=True):  # the largest first, each to the lightest batch
+            lightest = loads.index(min(loads))
+            batches[lightest].append(job)
+            loads[lightest] += _size(job)
         self.runs += count
         with tempfile.TemporaryDirectory(prefix="vsop-ocr-") as tmp, ThreadPoolExecutor(count) as pool:
             folders = [Path(tmp) / str(i) for i in range(count)]
@@ -194,16 +219,14 @@ class Ocr:
 
     def _run_batch(self, jobs: list[_Job], folder: Path) -> dict[str, list[_Found]]:
         folder.mkdir()
-        names = [f"{i:05d}.png" for i in range(len(jobs))]
-        for job, name in zip(jobs, names, strict=True):
-            assert job.crop is not None
-            preprocess(job.crop, job.scale).save(folder / name, compress_level=1)
-        (folder / "list.txt").write_text("".join(f"{name}\n" for name in names), encoding="utf-8")
+        images = [preprocess(job.crop, job.scale) for job in jobs if job.crop is not None]
+        # one multi-page TIFF, uncompressed: a file per image costs more to write than it takes to read
+        images[0].save(folder / PAGES, save_all=True, append_images=images[1:], compression=None)
         pages = _parse_tsv(self._tesseract(folder), len(jobs))
         return {job.key: _unscale(words, job.scale) for job, words in zip(jobs, pages, strict=True)}
 
     def _tesseract(self, folder: Path) -> str:
-        argv = [self._binary, "list.txt", "stdout", "--psm", str(PSM), "-l", LANGUAGE, *TESS_CONFIG, "tsv"]
+        argv = [self._binary, PAGES, "stdout", "--psm", str(PSM), "-l", LANGUAGE, *TESS_CONFIG, "tsv"]
         env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
         result = subprocess.run(argv, cwd=folder, capture_output=True, env=env, check=False)
         if result.returncode != 0:
@@ -241,9 +264,15 @@ class Ocr:
             tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
             os.replace(tmp, path)
         except OSError as exc:
+            tmp.unlink(missing_ok=True)
             raise VsopError(
                 f"{path}: cannot write the OCR cache ({exc.strerror}); check its permissions"
             ) from exc
+
+
+def _size(job: _Job) -> int:
+    """How much there is to read in a crop, roughly: its pixels, upscaled."""
+    return 0 if job.crop is None else job.crop.width * job.crop.height * job.scale * job.scale + PAGE_COST
 
 
 def _tesseract_cmd() -> str:

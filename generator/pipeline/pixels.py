@@ -7,13 +7,15 @@ masking dots in a few milliseconds.
 
 from __future__ import annotations
 
+import functools
 import itertools
+import math
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PIL import Image
+from PIL import Image, ImageChops
 
 from capture.models import Rect
 
@@ -115,12 +117,8 @@ def _box(grey: Grey, point: tuple[int, int], top: int, bottom: int, inside: int)
     x = point[0]
     corner = min(CORNER, (bottom - top) // 4)
     y0, y1 = top + 1 + corner, bottom - corner
-    left = _first(
-        range(x - 1, max(-1, x - MAX_SIDE - 1), -1), lambda c: _edge(grey.column(c, y0, y1), inside)
-    )
-    right = _first(
-        range(x + 1, min(grey.width, x + MAX_SIDE + 1)), lambda c: _edge(grey.column(c, y0, y1), inside)
-    )
+    left = _edge_column(grey, range(x - 1, max(-1, x - MAX_SIDE - 1), -1), y0, y1, inside)
+    right = _edge_column(grey, range(x + 1, min(grey.width, x + MAX_SIDE + 1)), y0, y1, inside)
     if left is None or right is None or right - left < bottom - top:
         return None
     inner = (left + 1 + corner, right - corner)
@@ -289,13 +287,69 @@ def _inside_colour(grey: Grey, x: int, y: int) -> int:
 def _edge(line: bytes, inside: int) -> bool:
     if not line:
         return False
-    differs = sum(abs(v - inside) >= EDGE_CONTRAST for v in line)
+    differs = line.translate(_differs(inside)).count(b"#")
     return differs >= EDGE_SHARE * len(line) and max(line) - min(line) <= 3 * EDGE_CONTRAST
 
 
-def _first(candidates: range, test: object) -> int | None:
-    assert callable(test)
-    return next((c for c in candidates if test(c)), None)
+@functools.cache
+def _differs(inside: int) -> bytes:
+    """A bytes.translate table: ``#`` for the grey levels at least EDGE_CONTRAST from ``inside`` (counted in
+    C: the pixel checks of a long recording test millions of pixels)."""
+    return bytes(ord("#") if abs(v - inside) >= EDGE_CONTRAST else ord(" ") for v in range(256))
+
+
+def _edge_column(grey: Grey, columns: range, y0: int, y1: int, inside: int) -> int | None:
+    """The first of ``columns`` whose pixels from row ``y0`` to ``y1`` make an edge (:func:`_edge`). The
+    rows are turned into columns once, and each column's share of pixels that differ from ``inside`` is
+    averaged in C: only the columns where it comes near EDGE_SHARE are tested one by one (a field's side may
+    be far from the point, and most texts tested are in no field)."""
+    if not columns:
+        return None
+    x0, x1 = min(columns[0], columns[-1]), max(columns[0], columns[-1]) + 1
+    height = y1 - y0
+    band = Image.frombytes("L", (grey.width, height), grey.data[y0 * grey.width : y1 * grey.width])
+    across = band.crop((x0, 0, x1, height)).transpose(Image.Transpose.TRANSPOSE).tobytes()  # a run per column
+    flags = across.translate(_differs(inside))
+    share = Image.frombytes("L", (height, x1 - x0), flags.translate(_SHARE)).reduce((height, 1)).tobytes()
+    near = share.translate(_LIKELY)  # 1 where the rounded mean may hold EDGE_SHARE of differing pixels
+    if near.count(1) > MANY_COLUMNS:  # also the darkest and lightest pixel of every column, in C
+        turned = Image.frombytes("L", (height, x1 - x0), across)
+        spread = ImageChops.subtract(_fold(turned, ImageChops.lighter), _fold(turned, ImageChops.darker))
+        near = bytes(a & b for a, b in zip(near, spread.tobytes().translate(_ONE_COLOUR), strict=True))
+    found = [m.start() + x0 for m in re.finditer(b"\x01", near)]
+    need = EDGE_SHARE * height
+    for column in found if columns.step > 0 else reversed(found):
+        start = (column - x0) * height
+        if flags.count(b"#", start, start + height) >= need:
+            line = across[start : start + height]  # one colour, or near it: first a test in C, then exact
+            if not line.translate(None, _near(line[0])) and max(line) - min(line) <= 3 * EDGE_CONTRAST:
+                return column
+    return None
+
+
+def _fold(image: Image.Image, pick: Callable[[Image.Image, Image.Image], Image.Image]) -> Image.Image:
+    """The lightest (``ImageChops.lighter``) or darkest (``darker``) pixel of each row, a column wide:
+    halves of the rows folded onto each other (overlapping where the width is odd)."""
+    while image.width > 1:
+        half = (image.width + 1) // 2
+        image = pick(
+            image.crop((0, 0, half, image.height)),
+            image.crop((image.width - half, 0, image.width, image.height)),
+        )
+    return image
+
+
+@functools.cache
+def _near(value: int) -> bytes:
+    """The grey levels at most 3 * EDGE_CONTRAST from ``value``: a line of one colour has no other."""
+    return bytes(v for v in range(256) if abs(v - value) <= 3 * EDGE_CONTRAST)
+
+
+_SHARE = bytes(255 if v == ord("#") else 0 for v in range(256))
+# 1 for the rounded mean of a column of 0 and 255 where EDGE_SHARE of its pixels may differ (2 levels slack)
+_LIKELY = bytes(1 if v >= math.floor(255 * EDGE_SHARE) - 2 else 0 for v in range(256))
+_ONE_COLOUR = bytes(1 if v <= 3 * EDGE_CONTRAST else 0 for v in range(256))
+MANY_COLUMNS = 64  # near columns from which their darkest and lightest pixels are found for all at once
 
 
 def _holds(box: Rect, inner: Rect) -> bool:

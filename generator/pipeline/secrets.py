@@ -15,16 +15,21 @@ card and IBAN numbers.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from capture.models import Element, FrameRef, Recording, Rect
+from generator.errors import ImageError
 from generator.guide.model import Draft
+from generator.images.files import open_image
 from generator.pipeline.pixels import FrameLook, Grey, masking_dots
 from generator.pipeline.redact import FINDERS
 from generator.render.step_text import PersonalKind
@@ -32,10 +37,11 @@ from generator.render.step_text import PersonalKind
 log = logging.getLogger(__name__)
 LATER_FRAMES = 3  # frames after a typing run's start in which its field's masking dots are looked for
 MIN_SECRET = 3  # characters: a shorter secret is not looked for on screens (it would blur every word)
+KEPT_BYTES = 192 * 2**20  # decoded frames kept in memory at most (96 frames of 1920x1080)
 
 
 SECRET_WORDS = re.compile(
-    r"pass\s*-?\s*(?:word|wort|phrase|code)|\bpasswd\b|\bpwd\b|\bpin\b|\bsecret\b|\btoken\b|"
+    r"pass\s*(?:-\s*)?(?:word|wort|phrase|code)|\bpasswd\b|\bpwd\b|\bpin\b|\bsecret\b|\btoken\b|"
     r"\bcv[cv]2?\b|\bcsc\b|security\s*code|api[\s_-]*key|access\s*key|private\s*key|\botp\b|one[\s-]*time|"
     r"\b[2m]fa\b|\btan\b|\bpasscode\b|verification\s*code|kennwort|geheimzahl|mot\s+de\s+passe|"
     r"contrase[nñ]a|\bsenha\b|wachtwoord",
@@ -88,6 +94,15 @@ def is_secret(field: Field, *, no_text: bool = False) -> bool:
     return any(names_secret(name) for name in (*field.labels, *element_names(field.element)))
 
 
+def _read_grey(path: Path) -> Grey | None:
+    try:
+        with open_image(path) as image:
+            return Grey.of(image)
+    except (OSError, ImageError) as exc:
+        log.warning("%s", exc)
+        return None
+
+
 def secret_pieces(values: Iterable[str | None]) -> frozenset[str]:
     """Typed secrets to find again on later screens (a field that does not mask them) and blur: each
     value case-folded, as image redaction compares words."""
@@ -95,34 +110,78 @@ def secret_pieces(values: Iterable[str | None]) -> frozenset[str]:
 
 
 class Frames:
-    """The frames of a recording in grey, each read once, and which come after a moment."""
+    """The frames of a recording in grey, and which come after a moment. The frames read last are kept, up
+    to KEPT_BYTES of pixels (a 1920x1080 frame is 2 MB): a short recording is read once, a long one again
+    where a later pass needs a frame no longer kept, so memory stays bounded whatever the length. Safe to
+    use from several threads."""
 
     def __init__(self, recording: Recording) -> None:
         self.recording = recording
-        self._grey: dict[Path, Grey | None] = {}
+        self._grey: OrderedDict[Path, Grey | None] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self._reading: dict[Path, threading.Event] = {}  # frames being decoded, for the threads that wait
         refs = [getattr(e, "frame", None) for e in recording.events]
         self.refs = sorted({f.file: f for f in refs if isinstance(f, FrameRef)}.values(), key=lambda f: f.t)
+        self._times = [f.t for f in self.refs]
 
     def grey(self, path: Path) -> Grey | None:
-        if path not in self._grey:
-            try:
-                with Image.open(path) as image:
-                    self._grey[path] = Grey.of(image)
-            except (OSError, SyntaxError, UnidentifiedImageError) as exc:
-                log.warning("%s: unreadable frame (%s)", path, exc)
-                self._grey[path] = None
-        return self._grey[path]
+        """The frame ``path`` in grey (None: unreadable), decoded once however many threads ask at once."""
+        with self._lock:
+            if path in self._grey:
+                self._grey.move_to_end(path)
+                return self._grey[path]
+            reading = self._reading.get(path)
+            mine = reading is None
+            if reading is None:
+                reading = self._reading[path] = threading.Event()
+        if not mine:
+            reading.wait()
+            return self.grey(path)
+        try:
+            grey = _read_grey(path)
+            self._keep(path, grey)
+        finally:
+            with self._lock:
+                del self._reading[path]
+            reading.set()
+        return grey
+
+    def _keep(self, path: Path, grey: Grey | None) -> None:
+        with self._lock:
+            if path in self._grey:
+                return
+            self._grey[path] = grey
+            self._bytes += len(grey.data) if grey is not None else 0
+            while self._bytes > KEPT_BYTES and len(self._grey) > 1:
+                _, dropped = self._grey.popitem(last=False)
+                self._bytes -= len(dropped.data) if dropped is not None else 0
+
+    def image(self, path: Path) -> Image.Image | None:
+        """The frame as a grey image (for OCR), from the pixels read once."""
+        grey = self.grey(path)
+        return None if grey is None else Image.frombytes("L", (grey.width, grey.height), grey.data)
 
     def look(self, path: Path) -> FrameLook | None:
         grey = self.grey(path)
         return None if grey is None else FrameLook(grey)
 
-    def after(self, t: float, monitor: int | None) -> list[FrameRef]:
-        return [f for f in self.refs if f.t > t and (monitor is None or f.monitor == monitor)]
+    def after(self, t: float, monitor: int | None, limit: int | None = None) -> list[FrameRef]:
+        """The frames grabbed after ``t`` on ``monitor`` (None: any), the first ``limit`` of them."""
+        found: list[FrameRef] = []
+        for i in range(bisect.bisect_right(self._times, t), len(self.refs)):
+            frame = self.refs[i]
+            if limit is not None and len(found) >= limit:
+                break
+            if monitor is None or frame.monitor == monitor:
+                found.append(frame)
+        return found
 
     def before(self, t: float, monitor: int | None) -> FrameRef | None:
-        earlier = [f for f in self.refs if f.t <= t and (monitor is None or f.monitor == monitor)]
-        return earlier[-1] if earlier else None
+        for i in range(bisect.bisect_right(self._times, t) - 1, -1, -1):
+            if monitor is None or self.refs[i].monitor == monitor:
+                return self.refs[i]
+        return None
 
     def dots(self, frame: FrameRef, region: Rect | None = None) -> list[Rect]:
         grey = self.grey(self.recording.frame_path(frame))
@@ -135,7 +194,7 @@ def masked_field(frames: Frames, draft: Draft, box: Rect | None) -> bool:
     that were not on the one before (at the step's start)."""
     own = draft.frame
     monitor = own.monitor if own is not None else None
-    after = frames.after(own.t if own is not None else draft.t, monitor)
+    after = frames.after(own.t if own is not None else draft.t, monitor, LATER_FRAMES + 1)
     later = [f for f in after if own is None or f.file != own.file][:LATER_FRAMES]
     if box is not None:
         region = Rect(box.left - 2, box.top - 2, box.width + 4, box.height + 4)
