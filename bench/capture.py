@@ -35,6 +35,7 @@ from pathlib import Path
 
 import mss
 
+from bench.table import Row, markdown
 from capture import load_recording
 from capture.accessibility import AccessibilityError, open_accessibility
 from capture.format import FRAMES_DIR
@@ -54,14 +55,6 @@ QUERIES = 100
 QUERY_TIMEOUT_S = 0.25  # the recorder's limit (capture.elements.QUERY_TIMEOUT_S)
 FRAME_BYTES = 60_000  # mean stored frame (issue 16)
 CPU_GROWTH = 4 / 3  # the recorder's CPU for the clicks, WebP frames over PNG frames (issue 16)
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    metric: str
-    measured: str
-    target: str
-    ok: bool | None  # None: reported, no target
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,13 +340,6 @@ def rows(r: Results, m: dict[str, float]) -> list[Row]:
 
 def _counts(summary: dict[str, object]) -> str:
     return " / ".join(str(summary.get(k, "-")) for k in ("queries", "failed", "timeouts"))
-
-
-def markdown(table: list[Row]) -> str:
-    marks = {True: "yes", False: "**NO**", None: ""}
-    lines = ["| metric | measured | target | ok? |", "|---|---|---|---|"]
-    lines += [f"| {row.metric} | {row.measured} | {row.target} | {marks[row.ok]} |" for row in table]
-    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:

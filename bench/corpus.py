@@ -29,7 +29,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.generate import Row, machine, markdown, pct
+from bench.generate import machine, pct
+from bench.table import Row, markdown
 from capture import load_recording
 from capture.models import MouseButtonEvent
 from generator.cli import main as vsop

@@ -46,6 +46,7 @@ from typing import TypeVar
 import pytesseract  # type: ignore[import-untyped]
 
 from bench.scaling import TARGET_LINEAR, TARGET_RSS_MB, Scaled, scaling
+from bench.table import Row, markdown
 from capture import load_recording
 from capture.models import Recording, Rect
 from generator.guide.model import Draft, Guide, Label, Word
@@ -69,14 +70,6 @@ KB = 1000
 OMP = "OMP_THREAD_LIMIT"
 T = TypeVar("T")
 QUIET = 0.1  # cores: more CPU than this used by other processes while timing makes the times unreliable
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    metric: str
-    measured: str
-    target: str
-    ok: bool | None  # None: reported, no target
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,13 +416,6 @@ def scaling_rows(found: Sequence[Scaled]) -> list[Row]:
             long.rss_mb <= TARGET_RSS_MB,
         ),
     ]
-
-
-def markdown(table: Sequence[Row]) -> str:
-    marks = {True: "yes", False: "**NO**", None: ""}
-    lines = ["| metric | measured | target | ok? |", "|---|---|---|---|"]
-    lines += [f"| {row.metric} | {row.measured} | {row.target} | {marks[row.ok]} |" for row in table]
-    return "\n".join(lines)
 
 
 def wrong_steps(scores: Sequence[Accuracy]) -> str:

@@ -30,11 +30,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from bench.table import Row, markdown
 from generator.guide.model import Action, Guide, Revision, Step
 from generator.guide.store import load_guide, save_guide
 from generator.library.layout import CACHE_DIR, GUIDE_FILE, GUIDES_DIR
@@ -46,14 +47,6 @@ from generator.valuestream.store import load_valuestream
 TARGET_RATIO = 1.5
 TARGET_RECORDS_RATIO = 1.1
 ACTIONS: tuple[Action, ...] = ("click", "type", "click", "hotkey")
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    metric: str
-    measured: str
-    target: str
-    ok: bool | None  # None: reported, no target
 
 
 def sample_images(folder: Path, count: int) -> list[Path]:
@@ -252,10 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="vsop-bench-site-") as tmp:
         rows = run(args.guides, args.steps, args.engine, args.runs, Path(tmp), args.records)
-    print("| metric | measured | target | met |\n|---|---|---|---|")
-    for row in rows:
-        met = "" if row.ok is None else ("yes" if row.ok else "**no**")
-        print(f"| {row.metric} | {row.measured} | {row.target} | {met} |")
+    print(markdown(rows))
     if args.json:
         args.json.write_text(json.dumps([asdict(r) for r in rows], indent=2), encoding="utf-8")
     return 0

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from capture.errors import AccessibilityError
+from capture.x11 import client_window, window_pid
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +66,14 @@ class Screen:
             if not top:
                 return Target(None)
             if top.get_attributes().override_redirect:
-                pid = self._pid_of(top)
+                pid = window_pid(top, self._pid)
                 return Target(pid if pid is not None else self._active_target().pid, popup=True)
-            client = self._client(top)
-            return Target(self._pid_of(client), self._title(client)) if client is not None else Target(None)
+            client = client_window(top, self._state)
+            return (
+                Target(window_pid(client, self._pid), self._title(client))
+                if client is not None
+                else Target(None)
+            )
         except (error.BadWindow, error.BadDrawable, error.BadValue):
             return Target(None)  # the window closed between two requests
 
@@ -81,29 +86,9 @@ class Screen:
             if prop is None or not prop.value or not prop.value[0]:
                 return Target(None)
             win = self._d.create_resource_object("window", int(prop.value[0]))
-            return Target(self._pid_of(win), self._title(win))
+            return Target(window_pid(win, self._pid), self._title(win))
         except (error.BadWindow, error.BadDrawable, error.BadValue):
             return Target(None)
-
-    def _client(self, win: Any, depth: int = 0) -> Any:
-        """The application window inside a window manager's frame: the one with WM_STATE."""
-        from Xlib import X
-
-        if win.get_full_property(self._state, X.AnyPropertyType) is not None:
-            return win
-        if depth >= 3:
-            return None
-        for child in reversed(win.query_tree().children):
-            found = self._client(child, depth + 1)
-            if found is not None:
-                return found
-        return None
-
-    def _pid_of(self, win: Any) -> int | None:
-        from Xlib import Xatom
-
-        prop = win.get_full_property(self._pid, Xatom.CARDINAL)
-        return int(prop.value[0]) if prop is not None and len(prop.value) else None
 
     def _title(self, win: Any) -> str | None:
         prop = win.get_full_property(self._name, self._utf8)

@@ -6,13 +6,14 @@ from typing import Any
 
 from capture.errors import BackendUnavailableError
 from capture.models import Rect, WindowInfo
+from capture.x11 import client_window, window_pid
 
 
 class Backend:
     def __init__(self) -> None:
-        from Xlib import X, Xatom, display, error
+        from Xlib import Xatom, display, error
 
-        self._X, self._Xatom, self._error = X, Xatom, error
+        self._Xatom = Xatom
         try:
             self._d = display.Display()
         except error.DisplayError as exc:
@@ -45,14 +46,14 @@ class Backend:
     def pid_at(self, x: int, y: int) -> int | None:
         try:
             client = self._client_at(x, y)
-            return self._pid(client) if client is not None else None
+            return window_pid(client, self._wm_pid) if client is not None else None
         except self._gone:
             return None
 
     def active_pid(self) -> int | None:
         try:
             win = self._active_client()
-            return self._pid(win) if win is not None else None
+            return window_pid(win, self._wm_pid) if win is not None else None
         except self._gone:
             return None
 
@@ -64,24 +65,7 @@ class Backend:
 
     def _client_at(self, x: int, y: int) -> Any:
         child = self._root.translate_coords(self._root, x, y).child
-        return self._client(child) if child else None
-
-    def _pid(self, win: Any) -> int | None:
-        """``_NET_WM_PID``: set by nearly every toolkit (GTK, Qt, Chromium), not by bare X clients."""
-        prop = win.get_full_property(self._wm_pid, self._Xatom.CARDINAL)
-        return int(prop.value[0]) if prop is not None and len(prop.value) else None
-
-    def _client(self, win: Any, depth: int = 0) -> Any:
-        """The application window inside a window manager's frame: the one with WM_STATE."""
-        if win.get_full_property(self._wm_state, self._X.AnyPropertyType) is not None:
-            return win
-        if depth >= 3:
-            return None
-        for child in reversed(win.query_tree().children):
-            found = self._client(child, depth + 1)
-            if found is not None:
-                return found
-        return None
+        return client_window(child, self._wm_state) if child else None
 
     def _info(self, win: Any) -> WindowInfo:
         return WindowInfo(title=self._title(win), app=self._app(win), rect=self._rect(win))

@@ -11,10 +11,11 @@ in one 1920x1080 recording, the long recording of ``bench/generate.py``.
 
 The display, X input, waiting and ``vsop record`` in a subprocess come from ``generator.sample.xsession``
 (shared with the tests and the benchmarks). The modules, from the bottom up: ``errors``; ``screen_text``
-(OCR); ``websocket`` and ``devtools``; ``chromium_launch``, ``page_scripts`` and ``chromium``; ``mousepad``;
-``program`` (any program a scenario starts: the corpus's zenity dialogs and Qt window); ``apps`` (the
-interface of all three); ``perform``; ``completeness`` (what a recording, finished or still being
-written, holds of its scenario); ``long_session``; ``recording``; ``cli``.
+(OCR); ``websocket`` and ``devtools``; ``chromium_launch``, ``page_scripts`` and ``chromium``;
+``desktop_app`` (what the next two share); ``mousepad``; ``program`` (any program a scenario starts: the
+corpus's zenity dialogs and Qt window); ``apps`` (the interface of all three); ``perform``; ``completeness``
+(what a recording, finished or still being written, holds of its scenario); ``long_session``; ``recording``;
+``cli``.
 """
 
 from generator.sample.driver.apps import AppSession, session
