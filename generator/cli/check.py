@@ -11,14 +11,19 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from generator.cli.options import guide_argument, guide_library, progress_bar
+from generator.cli.options import (
+    format_option,
+    guide_argument,
+    guide_library,
+    progress_bar,
+    recording_argument,
+)
 from generator.errors import RunError
 from generator.guide.durations import format_duration
 from generator.render.environment import environment
 from generator.rerecord.check import Checked, CheckOptions, check_recording
 from generator.rerecord.conformance import Outcome, RunCheck, StepCheck
 
-_RECORDING = click.argument("recording", type=click.Path(exists=True, file_okay=False, path_type=Path))
 _WORDS: dict[Outcome, str] = {
     "followed": "followed",
     "skipped": "skipped",
@@ -37,7 +42,7 @@ _STYLE = {"followed": "", "skipped": "red", "extra": "yellow", "out_of_order": "
 
 @click.command("check")
 @guide_argument
-@_RECORDING
+@recording_argument
 @click.option(
     "--min",
     "minimum",
@@ -50,14 +55,7 @@ _STYLE = {"followed": "", "skipped": "red", "extra": "yellow", "out_of_order": "
     "--who", help="Who performed the run (default: git config user.name of the library, or the OS user)."
 )
 @click.option("--dry-run", is_flag=True, help="Check only: write no run record.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("table", "md")),
-    default="table",
-    show_default=True,
-    help="A table in the terminal, or Markdown.",
-)
+@format_option("table")
 @guide_library()
 def check_command(
     guide: Path, recording: Path, minimum: float, who: str | None, dry_run: bool, fmt: str

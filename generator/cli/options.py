@@ -1,5 +1,6 @@
 """What several ``vsop`` commands share, declared once: the library (an argument or ``--library``), GUIDE and
-how it is resolved to a guide.yml, the site engine, and the progress bar of long work."""
+how it is resolved to a guide.yml, RECORDING, a table or Markdown, the site engine, and the progress bar of
+long work."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from generator.library.layout import resolve_guide
 from generator.library.swap import recover_named
-from generator.publish.build import ENGINES
+from generator.publish.engine import ENGINES
 
 Decorator = Callable[[Callable[..., None]], Callable[..., None]]
 
@@ -54,8 +55,26 @@ def guide_library(help: str = GUIDES_HELP) -> Decorator:
     return decorate
 
 
+recording_argument = click.argument(
+    "recording", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+"""RECORDING: the folder of a recording (docs/recording-format.md), which must exist."""
+
+
+def format_option(terminal: str) -> Decorator:
+    """``--format``: ``terminal`` (the default: a table in the terminal) or ``md`` (Markdown), as ``fmt``."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice((terminal, "md")),
+        default=terminal,
+        show_default=True,
+        help="A table in the terminal, or Markdown.",
+    )
+
+
 def engine_option(help: str = "Static site engine: MkDocs with Material, or Zensical.") -> Decorator:
-    """``--engine``: the static site builder (:data:`~generator.publish.build.ENGINES`)."""
+    """``--engine``: the static site builder (:data:`~generator.publish.engine.ENGINES`)."""
     return click.option(
         "--engine", type=click.Choice(ENGINES), default="mkdocs", show_default=True, help=help
     )

@@ -14,7 +14,7 @@ from capture.recorder import RecorderOptions
 from capture.session import default_out, record_until_stopped
 from generator.cli.options import engine_option, library_option, progress_bar
 from generator.cli.site import refuse_left_out
-from generator.publish.build import Engine
+from generator.publish.engine import Engine
 from generator.sample.demo.library import DEFAULT_FOLDER
 
 DEMO_HOST = "127.0.0.1"

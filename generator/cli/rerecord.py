@@ -10,28 +10,26 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from generator.cli.options import guide_argument, guide_library, progress_bar
+from generator.cli.options import (
+    format_option,
+    guide_argument,
+    guide_library,
+    progress_bar,
+    recording_argument,
+)
 from generator.render.environment import environment
 from generator.render.step_text import plain_text
 from generator.rerecord.compare import Comparison, Row
 from generator.rerecord.update import MIN_SIMILARITY, UpdateOptions, diff_guide, refusal, update_guide
 
-_RECORDING = click.argument("recording", type=click.Path(exists=True, file_okay=False, path_type=Path))
 _STYLE = {"same": "dim", "changed": "yellow", "added": "green", "removed": "red"}
 _WHAT = {"target": "renamed", "value": "other value", "window": "other window", "screen": "new screenshot"}
 
 
 @click.command("diff")
 @guide_argument
-@_RECORDING
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("text", "md")),
-    default="text",
-    show_default=True,
-    help="A table in the terminal, or Markdown.",
-)
+@recording_argument
+@format_option("text")
 @guide_library()
 def diff_command(guide: Path, recording: Path, fmt: str) -> None:
     """Compare GUIDE with RECORDING, a new recording of its process, without writing anything."""
@@ -52,7 +50,7 @@ def diff_command(guide: Path, recording: Path, fmt: str) -> None:
 
 @click.command("update")
 @guide_argument
-@_RECORDING
+@recording_argument
 @click.option("--version", "version", help="The new version (default: bumped; must be above the current).")
 @click.option("--author", help="Author of the revision (default: git config user.name of the library).")
 @click.option("--force", is_flag=True, help="Update even if RECORDING looks like another process.")

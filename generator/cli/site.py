@@ -11,7 +11,7 @@ import click
 from generator.cli.options import engine_option, library_argument, progress_bar
 from generator.errors import GuideError
 from generator.library.scan import Failure
-from generator.publish.build import Engine
+from generator.publish.engine import Engine
 
 
 @click.command("build")

@@ -22,8 +22,6 @@ from generator.errors import GuideError
 from generator.guide.model import Guide
 from generator.guide.paths import ID_RULE, is_id
 from generator.guide.store import save_guide
-from generator.images.annotate import full_image_name
-from generator.render.guide_page import guide_markdown
 
 GUIDES_DIR = "guides"
 CACHE_DIR = ".vsop-cache"  # derived files, never in git (the library's .gitignore)
@@ -105,9 +103,15 @@ class GuideFolder:
 
     def write_page(self, guide: Guide) -> None:
         """guide.md from ``guide``; its images link their full frames when the folder has them."""
+        # The templates (Jinja, Markdown) and the images (Pillow) are imported by the writers of a guide
+        # only: every command resolves a guide through this module, most never write its page.
+        from generator.render.guide_page import guide_markdown
+
         atomic_write_text(self.markdown, guide_markdown(guide, enlarge=self.has_full_frames(guide)))
 
     def has_full_frames(self, guide: Guide) -> bool:
+        from generator.images.annotate import full_image_name
+
         return any(s.image and (self.path / full_image_name(s.image)).is_file() for s in guide.steps)
 
 

@@ -6,19 +6,16 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, get_args
 
 from generator.errors import SiteError
 from generator.library.scan import Failure
+from generator.publish.engine import Engine, engine_command, engine_env
 from generator.publish.project import BUILT, CONFIG, ProjectResult, write_project
 
-Engine = Literal["mkdocs", "zensical"]
-ENGINES: tuple[Engine, ...] = get_args(Engine)
 SITE_DIR = "site"
 Progress = Callable[[str, int, int], None]
 
@@ -75,23 +72,6 @@ def check_out(library: Path, out: Path | None) -> Path:
             f"holds the library; choose another --out (default {library / SITE_DIR})"
         )
     return target
-
-
-def engine_command(engine: Engine, command: str) -> list[str]:
-    """The argv that runs ``command`` (build or serve) of ``engine``; says how to install a missing one."""
-    if engine == "mkdocs":
-        return [sys.executable, "-m", "mkdocs", command]
-    if engine == "zensical":
-        beside = Path(sys.executable).parent / "zensical"
-        found = str(beside) if beside.is_file() else shutil.which("zensical")
-        if found is None:
-            raise SiteError("zensical not found: pip install 'vsop[zensical]' (or use --engine mkdocs)")
-        return [found, command]
-    raise SiteError(f"unknown engine {engine!r}: expected one of {', '.join(ENGINES)}")
-
-
-def engine_env() -> dict[str, str]:
-    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
 def run_engine(project: Path, engine: Engine, out: Path) -> None:

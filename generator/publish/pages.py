@@ -1,6 +1,7 @@
-"""The pages of the SOP site: typed contexts for the templates (home with the value-stream map, stage pages,
-the coverage page, guide pages) and their rendering. Paths are relative to the project's ``docs/``. The
-maturity page is in maturity_page.py."""
+"""The pages of the SOP site: where each page is and the links between them (paths relative to the project's
+``docs/``), the model of the site computed once per build, and the typed contexts of the stage pages, the
+coverage page and the guide pages for the templates, with their rendering. The home page with the
+value-stream map is in home_page.py, the maturity page in maturity_page.py."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.guide.model import Guide, LibrarySettings, Stage, ValueStream
+from generator.guide.model import Guide, LibrarySettings, ValueStream
 from generator.library.review import is_overdue, review_due
 from generator.library.scan import Entry
-from generator.maturity.levels import LEVELS, NextStep, StageMaturity
+from generator.maturity.levels import NextStep, StageMaturity
 from generator.maturity.observed import ScreenTime, screen_time
 from generator.publish.controlled import ControlRow
-from generator.publish.flow import FlowTotals, StageFlow, stage_flows, stream_totals, totals
+from generator.publish.flow import StageFlow, stage_flows
 from generator.publish.metrics import (
     StageMetrics,
     Status,
@@ -27,7 +28,6 @@ from generator.publish.metrics import (
 from generator.render.environment import environment
 from generator.render.guide_page import SiteLinks, guide_markdown
 from generator.runs.summary import summarize
-from generator.valuestream.processes import Completeness
 
 HOME = "index.md"
 COVERAGE = "coverage.md"
@@ -78,53 +78,6 @@ class GuideRow:
     due: str | None
     overdue: bool
     evidence: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class StageView:
-    """A stage as the site shows it, as a box of the map on the home page and as an entry of the site's nav:
-    the stage of valuestream.yml (name, owner, declared times) with what the library's guides say of it."""
-
-    stage: Stage
-    page: str  # the stage's page, docs-relative (the nav's entry)
-    url: str  # the address of the stage's page from the home page, as the built site has it (the map is HTML)
-    status: Status
-    screen: ScreenTime | None  # observed, shown apart from the declared times
-    guides: tuple[str, ...]  # the pages of the stage's guides, docs-relative, in the library's order
-    flow: StageFlow  # the declared times and the hand-off before the stage
-    level: int  # maturity, 1..5
-    completeness: Completeness
-
-    @property
-    def sops(self) -> int:
-        return len(self.guides)
-
-    @property
-    def level_name(self) -> str:
-        return LEVELS[self.level]
-
-
-@dataclass(frozen=True, slots=True)
-class StreamView:
-    """A stream with its stages in flow order: a row of the map, a section of the nav."""
-
-    name: str
-    stages: tuple[StageView, ...]
-    totals: FlowTotals
-
-
-@dataclass(frozen=True, slots=True)
-class HomeContext:
-    title: str
-    description: str | None
-    streams: tuple[StreamView, ...]
-    overall: FlowTotals
-    completeness: StreamCoverage
-    levels: dict[int, str]
-    guides: int
-    to_confirm: int
-    coverage_url: str
-    maturity_url: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,54 +179,8 @@ def _updated(guide: Guide) -> str | None:
     return dates[-1] if dates else None
 
 
-def stream_views(site: Site) -> tuple[StreamView, ...]:
-    """The streams of the value stream in flow order, as the map and the nav show them."""
-    guides: dict[str, list[str]] = {}
-    for entry in site.entries:
-        if entry.guide.stage is not None:
-            guides.setdefault(entry.guide.stage, []).append(guide_page(entry.slug))
-    flows = stage_flows(site.vs)
-    views = [
-        _stage_view(m, f, tuple(guides.get(m.stage.id, ()))) for m, f in zip(site.metrics, flows, strict=True)
-    ]
-    sums = stream_totals(site.vs, flows)
-    return tuple(
-        StreamView(stream.name, tuple(v for v in views if v.stage.stream == stream.id), total)
-        for stream, total in zip(site.vs.streams, sums, strict=True)
-    )
-
-
-def _stage_view(metrics: StageMetrics, flow: StageFlow, guides: tuple[str, ...]) -> StageView:
-    page = stage_page(metrics.stage.id)
-    return StageView(
-        stage=metrics.stage,
-        page=page,
-        url=html_url(HOME, page),
-        status=metrics.status,
-        screen=metrics.screen,
-        guides=guides,
-        flow=flow,
-        level=metrics.maturity.level,
-        completeness=metrics.maturity.completeness,
-    )
-
-
-def home_context(site: Site) -> HomeContext:
-    return HomeContext(
-        title=site.settings.site_name,
-        description=site.settings.description,
-        streams=stream_views(site),
-        overall=totals("All streams", stage_flows(site.vs)),
-        completeness=overall_coverage(site.metrics),
-        levels=LEVELS,
-        guides=len(site.entries),
-        to_confirm=sum(1 for e in site.entries if e.guide.stage_source == "auto" and _known(site, e)),
-        coverage_url=link(HOME, COVERAGE),
-        maturity_url=link(HOME, MATURITY),
-    )
-
-
-def _known(site: Site, entry: Entry) -> bool:
+def known_stage(site: Site, entry: Entry) -> bool:
+    """Whether ``entry``'s guide names a stage of the value stream."""
     return entry.guide.stage is not None and site.vs.stage(entry.guide.stage) is not None
 
 
@@ -327,8 +234,8 @@ def coverage_context(site: Site) -> CoverageContext:
         streams=tuple(coverage(stream, site.metrics) for stream in site.vs.streams),
         overall=overall_coverage(site.metrics),
         unassigned=tuple(r for e, r in rows if e.guide.stage is None),
-        unknown_stage=tuple(r for e, r in rows if e.guide.stage is not None and not _known(site, e)),
-        to_confirm=tuple(r for e, r in rows if e.guide.stage_source == "auto" and _known(site, e)),
+        unknown_stage=tuple(r for e, r in rows if e.guide.stage is not None and not known_stage(site, e)),
+        to_confirm=tuple(r for e, r in rows if e.guide.stage_source == "auto" and known_stage(site, e)),
         overdue=tuple(r for _e, r in rows if r.overdue),
         review_every_s=site.settings.review_every,
         map_url=link(COVERAGE, HOME),
@@ -357,10 +264,6 @@ def guide_links(site: Site, entry: Entry, files: frozenset[str], edit_url: str |
         edit_url=edit_url,
         runs=summarize(entry.runs),
     )
-
-
-def render_home(ctx: HomeContext) -> str:
-    return environment().get_template("home.md.j2").render(home=ctx)
 
 
 def render_stage(ctx: StageContext) -> str:

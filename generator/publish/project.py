@@ -24,7 +24,7 @@ from generator.images.edits import edited_png, has_image_edits
 from generator.images.files import verify_image
 from generator.library.layout import CACHE_DIR
 from generator.library.scan import Entry, Failure, scan_library
-from generator.publish import controlled, history, maturity_page, pages
+from generator.publish import controlled, history, home_page, maturity_page, pages
 from generator.render.environment import SITE_TEMPLATES, environment
 
 PROJECT_DIR = Path(CACHE_DIR) / "project"
@@ -50,7 +50,7 @@ class SiteConfig:
 
     site_name: str
     description: str | None
-    streams: tuple[pages.StreamView, ...]
+    streams: tuple[home_page.StreamView, ...]
     unassigned: tuple[str, ...]
     home: str = pages.HOME
     coverage: str = pages.COVERAGE
@@ -174,10 +174,10 @@ def _key(*parts: str) -> str:
 def _plan(site: pages.Site, edit_url: EditUrl, chosen: controlled.Selection, drafts: bool) -> _Plan:
     plan = _Plan()
     code = "\0".join(path.read_text(encoding="utf-8") for path in sorted(_RENDER_CODE.glob("*.py")))
-    home = pages.home_context(site)
+    home = home_page.home_context(site)
     plan.pages[pages.HOME] = (
         _key(code, pages.template_sources("home"), _stable(home)),
-        lambda: pages.render_home(home),
+        lambda: home_page.render_home(home),
     )
     stage_source = pages.template_sources("stage")
     for i, metrics in enumerate(site.metrics):
@@ -369,7 +369,7 @@ def _config(site: pages.Site) -> str:
     cfg = SiteConfig(
         site_name=site.settings.site_name,
         description=site.settings.description,
-        streams=pages.stream_views(site),
+        streams=home_page.stream_views(site),
         unassigned=tuple(pages.guide_page(slug) for slug, s in guides.items() if s not in known),
     )
     return environment().get_template("mkdocs.yml.j2").render(cfg=cfg)

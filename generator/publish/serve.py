@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ipaddress
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -20,7 +19,6 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from types import FrameType
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -29,18 +27,33 @@ from capture.errors import VsopError
 from generator.errors import SiteError
 from generator.library.layout import CACHE_DIR, GUIDES_DIR
 from generator.library.scan import Failure
-from generator.publish.build import Engine, engine_command, engine_env
+from generator.publish.engine import Engine, engine_command, engine_env
 from generator.publish.hostguard import engine_address, guarding
+from generator.publish.interrupts import Interrupts, interrupted_by_signals
 from generator.publish.launcher import launching
 from generator.publish.project import CONFIG, SERVE_DIR, EditUrl, write_project
 
 QUIET_S = 0.3  # changes closer together than this are rendered once
+STOP_S = 10.0  # how long the engine's server is given to stop before it is killed
 Say = Callable[[str], None]
 
 
 def serve_site(library: Path, host: str = "127.0.0.1", port: int = 8000, engine: Engine = "mkdocs") -> None:
-    """Serve the SOP site of ``library`` on http://host:port/ with live reload until interrupted
-    (Ctrl+C or SIGTERM); raises :class:`SiteError` when the engine's server stops by itself."""
+    """Serve the SOP site of ``library`` on http://host:port/ with live reload until interrupted (Ctrl+C or
+    SIGTERM, at any moment: generator/publish/interrupts.py), after which the engine's server is stopped and
+    the served project removed; raises :class:`SiteError` when the engine's server stops by itself."""
+    try:
+        with interrupted_by_signals() as interrupts:
+            code = _serve(library, host, port, engine, interrupts)
+    except KeyboardInterrupt:
+        return
+    if code != 0:
+        raise SiteError(f"{engine} serve stopped with exit status {code} (is port {port} free?)")
+
+
+def _serve(library: Path, host: str, port: int, engine: Engine, interrupts: Interrupts) -> int:
+    """Serve until the engine's server stops (its exit status is returned) or a KeyboardInterrupt; cleans
+    up either way."""
     say: Say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
     project = library / SERVE_DIR
     loopback = _is_loopback(host)
@@ -58,15 +71,10 @@ def serve_site(library: Path, host: str = "127.0.0.1", port: int = 8000, engine:
         render = _renderer(library, say, edit_url)
         render()
         stack.enter_context(_watching(library, render))
-        stack.enter_context(_interrupt_on_sigterm())
-        server = subprocess.Popen(argv, env=engine_env())
-        try:
-            code = server.wait()
-        except KeyboardInterrupt:
-            _stop(server)
-            return
-    if code != 0:
-        raise SiteError(f"{engine} serve stopped with exit status {code} (is port {port} free?)")
+        with interrupts.held():  # the engine's process, once started, is always stopped
+            server = subprocess.Popen(argv, env=engine_env())
+            stack.callback(_stop, server)
+        return server.wait()
 
 
 def _refuse_busy(host: str, port: int) -> None:
@@ -171,32 +179,17 @@ def _watching(library: Path, render: Callable[[], None]) -> Iterator[None]:
         yield
     finally:
         stop.set()
+        changed.set()  # wakes the loop, which sees ``stop``
         observer.stop()
         observer.join()
         worker.join()
 
 
-@contextmanager
-def _interrupt_on_sigterm() -> Iterator[None]:
-    """SIGTERM stops serving like Ctrl+C, so the engine's server is stopped too (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def _stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop the engine's server (which a Ctrl+C in a terminal may have stopped already), killed if it must."""
     server.terminate()
     try:
-        server.wait(timeout=10)
+        server.wait(timeout=STOP_S)
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait()
