@@ -14,7 +14,7 @@ from generator.guide.model import Action, Guide, Revision, Step
 from generator.guide.versions import bump, bump_kind, next_version
 from generator.pipeline.generate import Recorded
 from generator.render.step_text import step_text
-from generator.rerecord.align import align, fold, label_similarity, same_label
+from generator.rerecord.align import SAME_LABEL, align, fold, label_similarity, same_label
 from generator.rerecord.compare import compare
 
 W = "Acme CRM - New Lead"
@@ -76,6 +76,30 @@ def test_an_ocr_variation_is_not_a_change() -> None:
     old, new = [st("a", "click", "Save lead")], [st("b", "click", "Save Iead")]
     assert kinds(old, new) == [("a", "b", "same", ())]
     assert align(old, new).similarity == 1.0
+
+
+def test_same_label_asks_cheap_bounds_first_and_decides_as_the_full_ratio() -> None:
+    labels = [
+        None,
+        "",
+        "Save",
+        "Same",
+        "Save lead",
+        "Save Iead",
+        "Create lead",
+        "Leads",
+        "Lead",
+        "SO-1042",
+        "SO-1041",
+        "Company name",
+        "Contact name",
+        "Delivery and assembly",
+        "Delete order",
+        "Orders",
+    ]
+    for a in labels:
+        for b in labels:
+            assert same_label(a, b) == (label_similarity(a, b) >= SAME_LABEL), (a, b)
 
 
 def test_a_different_value_is_a_changed_step_and_keys_must_be_equal() -> None:

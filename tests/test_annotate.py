@@ -4,25 +4,29 @@ form-heavy business page and on synthetic frames."""
 from __future__ import annotations
 
 import hashlib
+import io
 import random
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw, ImageStat
+from PIL import Image, ImageChops, ImageDraw, ImageStat
 
 from capture.models import Rect
 from generator.guide.model import Redaction
 from generator.images.annotate import (
     ACCENT,
+    ACCENT_INDEX,
     Marks,
+    Patch,
     annotate,
     crop_box,
     draw_frame,
     finish,
     full_image_name,
     prepare,
+    to_palette,
     view_box,
     views_within,
 )
@@ -332,3 +336,63 @@ def test_an_image_begun_before_its_redactions_are_known_is_the_same_or_blurred(
 
 def view_crop(view: Rect) -> tuple[int, int, int, int]:
     return view.left, view.top, view.left + view.width, view.top + view.height
+
+
+def patch_of(frame: Path, box: tuple[int, int, int, int], paint: bool = False) -> Patch:
+    """The part ``box`` of ``frame``, decoded (painted red when ``paint``: an image drawn from the patch then
+    shows red where it shows the frame)."""
+    with Image.open(frame) as image:
+        part = image.convert("RGB").crop(box)
+    if paint:
+        part.paste((255, 0, 0), (0, 0, *part.size))
+    return Patch(part, box[0], box[1], (1600, 900))
+
+
+def test_a_patch_of_the_frame_decoded_already_is_drawn_as_the_frame(frame: Path) -> None:
+    """The part of a frame decoded for OCR saves decoding it again: the images drawn from it are those drawn
+    from the frame, as long as it holds all they show and all that their redactions blur; else the frame is
+    decoded (and the patch ignored)."""
+    marks = [Marks((800, 450), Rect(780, 440, 60, 20), None)]
+    view = view_crop(view_box((1600, 900), (800, 450), Rect(780, 440, 60, 20), None))
+    assert view == (330, 180, 1290, 720)
+    around = (view[0] - 10, view[1] - 10, view[2] + 10, view[3] + 10)
+    for redactions in ([], [Redaction(Rect(400, 500, 200, 20), "email")]):
+        whole = draw_frame(frame, marks, redactions, full=False)
+        assert draw_frame(frame, marks, redactions, False, patch_of(frame, around)) == whole
+    begun = [p.image.tobytes() for p in prepare(frame, marks, patch_of(frame, around))]
+    assert begun == [p.image.tobytes() for p in prepare(frame, marks)]
+    used = draw_frame(frame, marks, [], False, patch_of(frame, view, paint=True))[0].step
+    with Image.open(io.BytesIO(used)) as image:
+        assert image.convert("RGB").getpixel((500, 10)) == (255, 0, 0)
+    across = [Redaction(Rect(view[0] - 30, 600, 60, 20), "email")]  # its blur reaches past the patch
+    for short, redactions in (((view[0] + 1, *view[1:]), []), (view, across)):
+        drawn = draw_frame(frame, marks, redactions, False, patch_of(frame, short, paint=True))
+        assert drawn == draw_frame(frame, marks, redactions, full=False)
+    narrow = patch_of(frame, (*view[:2], view[2] - 1, view[3]), paint=True)
+    assert prepare(frame, marks, narrow)[0].image.tobytes() == prepare(frame, marks)[0].image.tobytes()
+
+
+def test_a_ui_screenshot_keeps_its_flat_colours_exact_in_its_palette(frame: Path) -> None:
+    """Quantised from its distinct rows and columns only: each colour that covers a good part of a screenshot
+    keeps its exact value, nearly every pixel too (as quantising the whole image does), and the accent's
+    entry is left to the highlight."""
+    with Image.open(frame) as image:
+        source = image.convert("RGB").crop((100, 100, 1060, 640))
+    draw = ImageDraw.Draw(source)
+    for i, colour in enumerate(["#f3f4f6", "#ffffff", "#2563eb", "#fafbfc", "#111827"]):
+        draw.rectangle((20 + 150 * i, 300, 160 + 150 * i, 500), fill=colour)
+        draw.text((30 + 150 * i, 320), "Save lead", fill="#6b7280", font_size=18)  # anti-aliased
+    colours = source.getcolors(1 << 20) or []
+    assert len(colours) > 255
+    image = to_palette(source)
+    assert image.mode == "P" and image.size == source.size
+    assert ACCENT_INDEX not in {index for _, index in image.getcolors(256) or []}
+    assert (image.getpalette() or [])[3 * ACCENT_INDEX : 3 * ACCENT_INDEX + 3] == list(ACCENT)
+    out = image.convert("RGB")
+    kept = {colour: count for count, colour in out.getcolors(1 << 20) or []}
+    flat = [(count, colour) for count, colour in colours if count >= source.width * source.height // 200]
+    assert len(flat) >= 5 and all(kept.get(colour, 0) >= count for count, colour in flat)
+    error = ImageChops.difference(source, out)
+    exact = {colour: count for count, colour in error.getcolors(1 << 20) or []}.get((0, 0, 0), 0)
+    assert exact >= 0.95 * source.width * source.height  # the anti-aliased text's shades: the rest
+    assert sum(ImageStat.Stat(error).mean) / 3 < 0.1  # grey levels off, on the mean

@@ -34,6 +34,7 @@ from generator.sample.scenarios import Scenario
 from generator.sample.xsession import RecorderProcess, VirtualDisplay
 from tests.conftest import chromium_binary, missing_tool, need
 from tests.once import made_once, rotated, split
+from tests.test_check_naming import assert_named_alike, with_cache_of
 
 pytestmark = [pytest.mark.gui, pytest.mark.ocr, pytest.mark.browser]
 
@@ -163,6 +164,16 @@ def test_steps_are_right_with_the_accessibility_tree(scored_tree: list[Scored]) 
     right, counted = share(scored_tree)
     assert counted >= 100
     assert right / counted >= WITH_TREE, f"{right}/{counted} steps right\n{report(scored_tree)}"
+
+
+def test_a_check_names_the_steps_as_generate_did(
+    corpus: Path, ocr_corpus: Path, scored_tree: list[Scored], scored_ocr: list[Scored], tmp_path: Path
+) -> None:
+    """``vsop check`` reads only what names the steps: the same steps as the guides made of the recordings."""
+    for recordings, scored in ((corpus, scored_tree), (ocr_corpus, scored_ocr)):
+        library = with_cache_of(scored[0].guide.parents[1], tmp_path / recordings.name)
+        for item in scored:
+            assert_named_alike(recordings / item.scenario.id, item.guide, library)
 
 
 def test_steps_are_right_by_ocr_alone(scored_ocr: list[Scored]) -> None:

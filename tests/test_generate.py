@@ -15,12 +15,16 @@ from capture.errors import RecordingError
 from capture.models import Rect
 from generator.cli import main
 from generator.guide.store import load_guide
+from generator.images import annotate
+from generator.images.files import open_image
+from generator.pipeline import ocr, secrets
 from generator.pipeline.generate import Options, generate
 from generator.pipeline.ocr import Crop, Ocr
 from generator.sample import RECORDINGS
 from generator.sample.check import score
 from generator.sample.scenarios import SCENARIOS, by_id
-from tests.conftest import need
+from tests.conftest import copied_sample_library, need
+from tests.test_check_naming import assert_named_alike
 
 RECORDED = [s.id for s in SCENARIOS if (RECORDINGS / s.id).is_dir()]
 
@@ -33,13 +37,10 @@ def _tesseract() -> None:
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One library with a guide per recorded scenario (generated once; the OCR cache is shared)."""
-    need("tesseract")
-    lib = tmp_path_factory.mktemp("lib")
-    for scenario_id in RECORDED:
-        generate(RECORDINGS / scenario_id, lib, Options(title=scenario_id))
-    return lib
+def library(tmp_path_factory: pytest.TempPathFactory, sample_library: Path) -> Path:
+    """One library with a guide per recorded scenario (generated once per run, conftest's
+    ``sample_library``; the OCR cache is shared), this module's copy."""
+    return copied_sample_library(sample_library, tmp_path_factory.mktemp("lib") / "lib")
 
 
 def test_there_are_enough_recorded_scenarios() -> None:
@@ -52,6 +53,11 @@ def test_generated_steps_are_exactly_the_scenarios_steps(library: Path, scenario
     guide = load_guide(library / "guides" / scenario_id / "guide.yml")
     result = score(by_id(scenario_id).steps, guide)
     assert result.diff == (), "\n".join(result.diff)
+
+
+@pytest.mark.parametrize("scenario_id", RECORDED)
+def test_a_check_names_the_steps_as_generate_did(library: Path, scenario_id: str) -> None:
+    assert_named_alike(RECORDINGS / scenario_id, library / "guides" / scenario_id, library)
 
 
 def test_every_step_has_an_image_within_budget(library: Path) -> None:
@@ -193,3 +199,19 @@ def test_personal_data_on_screen_is_blurred_unless_no_redact(tmp_path: Path) -> 
     )
     assert "jane.doe@acme.example" not in published_text(redacted)
     assert "555" not in published_text(redacted)
+
+
+def test_each_frame_is_decoded_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pixel checks, OCR and the images share one decoding of each frame: the images keep, as it is
+    decoded for OCR, the part of it they may show."""
+    opened: list[Path] = []
+
+    def counted(path: Path) -> Image.Image:
+        opened.append(path)
+        return open_image(path)
+
+    for module in (annotate, ocr, secrets):
+        monkeypatch.setattr(module, "open_image", counted)
+    guide = load_guide(generate(RECORDINGS / "new-lead", tmp_path / "lib") / "guide.yml")
+    assert sum(step.image is not None for step in guide.steps) >= 8
+    assert len(opened) == len(set(opened)) >= 8

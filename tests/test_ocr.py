@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import random
 import subprocess
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -298,6 +301,41 @@ def test_same_crop_twice_is_read_once_and_empty_crops_not_at_all(tmp_path: Path)
     crop = Crop(frame, Rect(0, 0, 200, 100))
     assert ocr.read([crop, crop, Crop(frame, Rect(500, 500, 50, 50))]) == [[], [], []]
     assert ocr.runs == 1
+
+
+class _Held(Ocr):
+    """An Ocr whose tesseract runs wait for ``go``: a read is held while another one starts."""
+
+    def __init__(self, go: threading.Event, started: threading.Event) -> None:
+        super().__init__(workers=1)
+        self.go, self.started = go, started
+        self.pages: list[int] = []  # crops each tesseract run was given
+
+    def _recognize(self, jobs: list[Any], workers: int) -> Any:
+        self.pages.append(len(jobs))
+        self.started.set()
+        assert self.go.wait(60)
+        return super()._recognize(jobs, workers)
+
+
+@pytest.mark.ocr
+def test_reads_at_once_read_a_crop_once() -> None:
+    """A crop one read is reading, another read at the same time waits for rather than reads again (the
+    pieces of one part of a recording are read while the next part's are found)."""
+    need("tesseract")
+    frame = RECORDINGS / "new-lead" / "frames" / "000008.png"
+    crops = [Crop(frame, Rect(0, 100, 640, 200)), Crop(frame, Rect(0, 300, 640, 200))]
+    go, started = threading.Event(), threading.Event()
+    ocr = _Held(go, started)
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(ocr.read, crops)
+        assert started.wait(60)  # the first read has taken its crops: the second finds them being read
+        second = pool.submit(ocr.read, [crops[1], Crop(frame, Rect(0, 500, 640, 200))])
+        go.set()
+        words, more = first.result(), second.result()
+    assert ocr.runs == 2 and ocr.pages == [2, 1]  # the second read's tesseract reads its own crop only
+    assert words[1] == more[0] and words[1] and more[1]
+    assert Ocr().read(crops) == words
 
 
 def expected_labels(scenario: Scenario) -> list[tuple[Kind, str | None]]:

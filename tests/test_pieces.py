@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 from capture.models import Rect
 from generator.guide.model import Word
 from generator.pipeline.ocr import Crop, Ocr
-from generator.pipeline.pieces import _clusters, find_pieces, joined, read_areas
+from generator.pipeline.pieces import _clusters, _parts, find_pieces, joined, read_areas
 from generator.pipeline.redact import find_sensitive
 from generator.sample import RECORDINGS
 from tests.conftest import need
@@ -108,6 +108,16 @@ def test_a_piece_shown_on_many_screens_is_read_once(tmp_path: Path) -> None:
     again = Ocr(cache_dir=cache)
     assert read_areas(again, [(copy, area)], scale=1) == ([first[0]], [])
     assert again.runs == 0
+
+
+def test_frames_are_read_in_parts_the_first_while_the_next_are_found() -> None:
+    frames = [Path(f"{i}.png") for i in range(100)]
+    parts = _parts(frames, 2)
+    assert [len(p) for p in parts] == [25, 25, 25, 25]  # PART frames at most, of one size
+    assert [f for part in parts for f in part] == frames
+    assert [len(p) for p in _parts(frames[:49], 2)] == [25, 24]  # a part per core at least
+    assert [len(p) for p in _parts(frames[:1], 4)] == [1]
+    assert _parts([], 2) == []
 
 
 def word(text: str, left: int, top: int = 10, line: int = 0, height: int = 12) -> Word:

@@ -7,6 +7,7 @@ import json
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -224,9 +225,9 @@ def test_a_frame_several_threads_ask_for_at_once_is_decoded_once(monkeypatch: py
     decoded: list[Path] = []
     read = secrets_module._read_grey
 
-    def counted(frame: Path) -> Grey | None:
+    def counted(frame: Path, *how: Any) -> Grey | None:
         decoded.append(frame)
-        return read(frame)
+        return read(frame, *how)
 
     monkeypatch.setattr(secrets_module, "_read_grey", counted)
     frames = Frames(recording)

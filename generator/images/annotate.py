@@ -85,30 +85,79 @@ def annotate(
         write_png(drawn.full, full_out)
 
 
+@dataclass(frozen=True, slots=True)
+class Patch:
+    """Pixels of a frame decoded already (for OCR, see ``generator/pipeline/generate.py``): ``image``, in
+    RGB, is the part of the frame whose top-left corner is ``left``, ``top``; the whole frame is ``size``."""
+
+    image: Image.Image
+    left: int
+    top: int
+    size: tuple[int, int]
+
+    def holds(self, box: Box) -> bool:
+        right, bottom = self.left + self.image.width, self.top + self.image.height
+        return self.left <= box[0] and self.top <= box[1] and box[2] <= right and box[3] <= bottom
+
+
+def decoded(frame: Path) -> Patch:
+    """The whole screenshot ``frame``, decoded."""
+    source = open_image(frame)
+    rgb = source if source.mode == "RGB" else source.convert("RGB")
+    return Patch(rgb, 0, 0, rgb.size)
+
+
 def draw_frame(
-    frame: Path, steps: Sequence[Marks], redactions: Sequence[Redaction], full: bool
+    frame: Path,
+    steps: Sequence[Marks],
+    redactions: Sequence[Redaction],
+    full: bool,
+    patch: Patch | None = None,
 ) -> list[Drawn]:
     """The images of every step shown on the screenshot ``frame`` (see :func:`annotate`), with the full
     frame too when ``full``: the frame is decoded, blurred (every step's redactions: they all show the same
     pixels) and, for the full frames, reduced to a palette once; each step then crops and highlights its
-    own."""
-    source = open_image(frame)
-    rgb = source if source.mode == "RGB" else source.convert("RGB")
-    for redaction in dict.fromkeys(redactions):
-        blur(rgb, redaction.box)
+    own. ``patch``, the part of the frame decoded already, saves decoding it when it holds all that the
+    images show and all that their redactions blur (``patch`` is blurred in place)."""
+    unique = list(dict.fromkeys(redactions))
+    if patch is None or full or not _serves(patch, [_crop(patch.size, step) for step in steps], unique):
+        patch = decoded(frame)
+    rgb, left, top = patch.image, patch.left, patch.top
+    for redaction in unique:
+        blur(rgb, _shifted(redaction.box, left, top))
     whole = to_palette(rgb) if full else None
     drawn = []
     for step in steps:
         point, box, end = step.point, step.box, step.end
-        left, top, right, bottom = crop_box(rgb.size, focus(point, box, end))
-        image = to_palette(rgb.crop((left, top, right, bottom)))  # quantising the crop alone is ~4x faster
-        highlight(image, _moved(point, left, top), _moved_rect(box, left, top), _moved(end, left, top))
+        x0, y0, x1, y1 = _crop(patch.size, step)
+        image = to_palette(rgb.crop((x0 - left, y0 - top, x1 - left, y1 - top)))  # the crop alone: ~4x faster
+        highlight(image, _moved(point, x0, y0), _moved_rect(box, x0, y0), _moved(end, x0, y0))
         enlarged = None
         if whole is not None:
             enlarged = whole.copy()
             highlight(enlarged, point, box, end)
         drawn.append(Drawn(png(image), png(enlarged) if enlarged is not None else None))
     return drawn
+
+
+def _crop(size: tuple[int, int], step: Marks) -> Box:
+    return crop_box(size, focus(step.point, step.box, step.end))
+
+
+def _serves(patch: Patch, crops: Sequence[Box], redactions: Sequence[Redaction]) -> bool:
+    """Whether ``patch`` holds the ``crops`` and what each redaction that shows in them blurs (a blur
+    clipped by the patch's edge would smear otherwise than on the whole frame)."""
+    if not all(patch.holds(crop) for crop in crops):
+        return False
+    for redaction in redactions:
+        blurred = _clip(_grow(_box(redaction.box), BLUR_PAD), patch.size)
+        if any(_overlap(blurred, crop) for crop in crops) and not patch.holds(blurred):
+            return False
+    return True
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,13 +168,19 @@ class Prepared:
     image: Image.Image
 
 
-def prepare(frame: Path, steps: Sequence[Marks]) -> list[Prepared]:
+def prepare(frame: Path, steps: Sequence[Marks], patch: Patch | None = None) -> list[Prepared]:
     """The crops of the screenshot ``frame`` that the images of ``steps`` show, each reduced to its palette:
-    the costly part of drawing, which needs no redaction (:func:`finish` does the rest)."""
-    source = open_image(frame)
-    rgb = source if source.mode == "RGB" else source.convert("RGB")
-    crops = [crop_box(rgb.size, focus(step.point, step.box, step.end)) for step in steps]
-    return [Prepared(crop, to_palette(rgb.crop(crop))) for crop in crops]
+    the costly part of drawing, which needs no redaction (:func:`finish` does the rest). ``patch``: as in
+    :func:`draw_frame`."""
+    crops = [_crop(patch.size, step) for step in steps] if patch is not None else []
+    if patch is None or not all(patch.holds(crop) for crop in crops):
+        patch = decoded(frame)
+        crops = [_crop(patch.size, step) for step in steps]
+    left, top = patch.left, patch.top
+    return [
+        Prepared((x0, y0, x1, y1), to_palette(patch.image.crop((x0 - left, y0 - top, x1 - left, y1 - top))))
+        for x0, y0, x1, y1 in crops
+    ]
 
 
 def finish(prepared: Prepared, step: Marks, redactions: Sequence[Redaction]) -> bytes:
@@ -161,7 +216,11 @@ def _moved(point: Point | None, left: int, top: int) -> Point | None:
 
 
 def _moved_rect(rect: Rect | None, left: int, top: int) -> Rect | None:
-    return None if rect is None else Rect(rect.left - left, rect.top - top, rect.width, rect.height)
+    return None if rect is None else _shifted(rect, left, top)
+
+
+def _shifted(rect: Rect, left: int, top: int) -> Rect:
+    return Rect(rect.left - left, rect.top - top, rect.width, rect.height)
 
 
 def blur(image: Image.Image, rect: Rect, pad: int = BLUR_PAD) -> None:
@@ -180,12 +239,40 @@ def blur(image: Image.Image, rect: Rect, pad: int = BLUR_PAD) -> None:
 
 def to_palette(rgb: Image.Image) -> Image.Image:
     """At most 255 screenshot colours plus the accent. Median cut keeps the flat colours of a UI exact
-    (fast octree shifts them); quantize does not dither, so flat areas stay flat and compress well."""
-    image = rgb.quantize(colors=ACCENT_INDEX, method=Image.Quantize.MEDIANCUT)
-    palette = (image.getpalette() or [])[: ACCENT_INDEX * 3]
+    (fast octree shifts them); quantize does not dither, so flat areas stay flat and compress well.
+
+    A screenshot repeats most of its rows (blank space, the inside of a bar or a button) and, of those left,
+    most of its columns: only the distinct rows' distinct columns are quantised (a fifth of the pixels, four
+    times faster), then put back in place. Every colour is still there and maps to its nearest palette entry
+    as before; only the weight each colour has in choosing the palette changes."""
+    if rgb.width == 0 or rgb.height == 0:
+        small = rgb.quantize(colors=ACCENT_INDEX, method=Image.Quantize.MEDIANCUT)
+        image = small
+    else:
+        rows, row_of = _distinct_rows(rgb)
+        columns, column_of = _distinct_rows(rows.transpose(Image.Transpose.TRANSPOSE))
+        small = columns.quantize(colors=ACCENT_INDEX, method=Image.Quantize.MEDIANCUT)
+        image = _repeated(_repeated(small, column_of).transpose(Image.Transpose.TRANSPOSE), row_of)
+    palette = (small.getpalette() or [])[: ACCENT_INDEX * 3]
     palette += [0] * (ACCENT_INDEX * 3 - len(palette))
     image.putpalette([*palette, *ACCENT])
     return image
+
+
+def _distinct_rows(image: Image.Image) -> tuple[Image.Image, list[int]]:
+    """The distinct rows of ``image``, in order of first appearance, and which of them each row is."""
+    data = image.tobytes()
+    width = len(data) // image.height
+    found: dict[bytes, int] = {}
+    which = [found.setdefault(data[y * width : (y + 1) * width], len(found)) for y in range(image.height)]
+    return Image.frombytes(image.mode, (image.width, len(found)), b"".join(found)), which
+
+
+def _repeated(image: Image.Image, which: Sequence[int]) -> Image.Image:
+    """The palette image whose row ``y`` is row ``which[y]`` of ``image`` (the inverse of _distinct_rows)."""
+    data, width = image.tobytes(), image.width
+    rows = b"".join(data[i * width : (i + 1) * width] for i in which)
+    return Image.frombytes("P", (width, len(which)), rows)
 
 
 def view_box(size: tuple[int, int], point: Point | None, box: Rect | None, end: Point | None) -> Rect:

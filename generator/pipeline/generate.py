@@ -12,11 +12,14 @@ import functools
 import logging
 import os
 import secrets
+import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+
+from PIL import Image
 
 from capture import load_recording
 from capture.models import FrameRef, Recording, Rect, WindowInfo
@@ -36,6 +39,7 @@ from generator.guide.model import (
 from generator.images.annotate import (
     Drawn,
     Marks,
+    Patch,
     Prepared,
     draw_frame,
     finish,
@@ -55,6 +59,7 @@ from generator.pipeline.label import (
     looks_masked,
 )
 from generator.pipeline.naming import (
+    MENU_ITEM_ROLES,
     Name,
     absent_item,
     checks_shown_text,
@@ -207,27 +212,36 @@ def recording_steps(
     recording_path: Path, library: Path, options: Options = Options(), progress: Progress | None = None
 ) -> Recorded:
     """The steps of a recording as :func:`recorded_steps` names them, without drawing their images (``vsop
-    check`` compares them only): ``folder`` is the recording's, and no step has an ``image``."""
+    check`` compares them only): ``folder`` is the recording's, and no step has an ``image``. Nothing is
+    redacted, so OCR reads only what names the steps (:func:`_naming_area`), not what their images show."""
     report = progress or (lambda stage, done, total: None)
     recording = load_recording(recording_path)
-    work = _labelled(recording, library, options, report)
+    work = _labelled(recording, library, options, report, naming_only=True)
     ids: set[str] = set()
     steps = tuple(_step(item, _new_id(ids)) for item in work)
     return Recorded(recording, steps, recording_path, _end(work))
 
 
 def _labelled(
-    recording: Recording, library: Path, options: Options, report: Progress, drawing: _Drawing | None = None
+    recording: Recording,
+    library: Path,
+    options: Options,
+    report: Progress,
+    drawing: _Drawing | None = None,
+    naming_only: bool = False,
 ) -> list[_Work]:
     drafts = segment(recording)
     if not any(d.dropped is None for d in drafts):
         raise GuideError(f"{recording.path}: no steps found (nothing was clicked, typed or captured)")
     work = [_Work(d, _shot(recording, d)) for d in drafts]
-    frames = Frames(recording)  # each frame decoded once, for the pixel checks and OCR alike
+    # each frame decoded once, for the pixel checks, OCR and the images alike
+    frames = Frames(recording, drawing.decoded if drawing is not None else None)
+    if drawing is not None:
+        drawing.want(work, frames)
     ocr = Ocr(cache_dir=Library(library).cache / "ocr", frames=frames.image)
     with ThreadPoolExecutor(1) as aside:  # the fields' pixels are checked while OCR reads
         fields = aside.submit(_fields, recording, work, frames)
-        _label(work, ocr, frames, options, report, drawing, fields)
+        _label(work, ocr, frames, options, report, drawing, fields, naming_only)
     ocr.forget(secret_pieces(item.draft.value for item in work if item.secret))
     return work
 
@@ -317,12 +331,14 @@ def _label(
     report: Progress,
     drawing: _Drawing | None,
     fields: Future[None],
+    naming_only: bool = False,
 ) -> None:
     """Name the steps (``generator/pipeline/naming.py``): by their element where it has a usable name, else
-    by what OCR reads around their points; and, to redact, read what each published image will show, against
-    which the elements' names are checked. One OCR pass reads both (:func:`_read`). ``drawing`` begins the
-    images known before OCR, and draws those of each frame as soon as their names and redactions settle;
-    ``fields`` is :func:`_fields` at work, which the labels wait for."""
+    by what OCR reads around their points, checked against the words around them (:func:`_naming_area`);
+    and, to redact, read what each published image will show, those words among it. One OCR pass reads both
+    (:func:`_read`); ``naming_only`` reads only what names the steps, and redacts nothing.
+    ``drawing`` begins the images known before OCR, and draws those of each frame as soon as their names and
+    redactions settle; ``fields`` is :func:`_fields` at work, which the labels wait for."""
     for item in work:
         item.name = _element_name(item)
     shots = [item for item in work if item.shot is not None]
@@ -333,7 +349,8 @@ def _label(
     for group in _by_frame(shots):
         if drawing is not None and all(crops[id(item)].start is None for item in group):
             drawing.prepare(group)
-    seen, words = _read(ocr, shots, crops, options, report)
+    naming = {id(item): _naming_area(item) for item in shots}
+    seen, words = _read(ocr, shots, crops, options, report, naming if naming_only else None)
     fields.result()  # the boxes of the fields typed into, and which hold secrets (_fields)
     for item in shots:
         _read_label(item, crops[id(item)], words, frames)
@@ -347,6 +364,10 @@ def _label(
     for item in work:
         if item.draft.action == "type" and item.draft.value and not item.secret:
             item.personal = withhold_personal(item.draft.value)
+    if naming_only:
+        for item in shots:
+            item.name = _checked_by_view(item, _within(seen[id(item)], naming[id(item)]), frames)
+        return
     values = [w.draft.value for w in work if w.draft.action == "type"]
     typed = typed_pieces([v for v in values if v]) | secret_pieces(w.draft.value for w in work if w.secret)
     for group in _by_frame(shots):
@@ -355,20 +376,33 @@ def _label(
             found = seen[id(item)] + (words[start] if start is not None else [])
             told = _told(item, typed)
             item.redactions = tuple(dict.fromkeys(told + find_sensitive(found) + find_typed(found, typed)))
-            item.name = _checked_by_view(item, seen[id(item)], frames)
+            item.name = _checked_by_view(item, _within(seen[id(item)], naming[id(item)]), frames)
         if drawing is not None:
             drawing.start(group)
 
 
 def _read(
-    ocr: Ocr, shots: list[_Work], crops: dict[int, _Crops], options: Options, report: Progress
+    ocr: Ocr,
+    shots: list[_Work],
+    crops: dict[int, _Crops],
+    options: Options,
+    report: Progress,
+    naming: dict[int, Area | None] | None = None,
 ) -> tuple[dict[int, list[Word]], dict[Crop, list[Word]]]:
     """The words of what each step's image will show (none without redaction) and of its label crops, in
-    one OCR pass: a step still to be named by OCR is read wherever its image may end up showing."""
+    one OCR pass: a step still to be named by OCR is read wherever its image may end up showing. Given
+    ``naming``, only the areas there are read for the steps (an empty list for a step without one)."""
     stage = "Reading screens"
     labels = list(dict.fromkeys(crop for item in shots for crop in crops[id(item)].all()))
     if not options.redact:
         return {}, _ocr(ocr, labels, stage, report)
+    if naming is not None:
+        named = [item for item in shots if naming[id(item)] is not None]
+        areas = [area for item in named if (area := naming[id(item)]) is not None]
+        report(stage, 0, len(areas))
+        read, around = read_areas(ocr, areas, REDACT_SCALE, functools.partial(report, stage), also=labels)
+        found = {id(item): words for item, words in zip(named, read, strict=True)}
+        return {id(item): found.get(id(item), []) for item in shots}, dict(zip(labels, around, strict=True))
     areas = [_read_area(item, crops[id(item)], options.full_frames) for item in shots]
     report(stage, 0, len(areas))
     views, around = read_areas(ocr, areas, REDACT_SCALE, functools.partial(report, stage), also=labels)
@@ -487,8 +521,8 @@ def _named(item: _Work) -> Name | None:
 
 
 def _checked_by_view(item: _Work, words: list[Word], frames: Frames) -> Name | None:
-    """A step named by its element, checked against what OCR read on the published view: a field against
-    its label, a button, link, tab or menu item against the text in its box."""
+    """A step named by its element, checked against the ``words`` OCR read in its :func:`_naming_area`: a
+    field against its label, a button, link, tab or menu item against the text in its box."""
     name, shot = item.name, item.shot
     if name is None or name.source != "accessibility" or shot is None:
         return name
@@ -511,6 +545,55 @@ def _checked_by_view(item: _Work, words: list[Word], frames: Frames) -> Name | N
     if not checks_shown_text(name.role):
         return name
     return cross_checked(name, shown_text(words, name.box))
+
+
+def _naming_area(item: _Work) -> Area | None:
+    """Where a step named by its element is checked (:func:`_checked_by_view`), within its published view:
+    for a field, the region its label is read in when OCR names it (``crop_around``); else its box, and for
+    a menu item the region around the click as well (its label is looked for there when its box shows no
+    text). None when nothing is checked. The same with or without full frames, and whether the images are
+    drawn or not (``vsop check`` reads only these areas)."""
+    name, shot = item.name, item.shot
+    if name is None or name.source != "accessibility" or shot is None:
+        return None
+    action = item.draft.action
+    if action == "type":
+        if shot.point is None:
+            return None
+        region = crop_around(shot.point, shot.size, "field")
+    elif name.box is None:
+        return None
+    elif action in POINTER_ACTIONS and name.role in MENU_ITEM_ROLES and shot.point is not None:
+        region = _union(name.box, crop_around(shot.point, shot.size, "pointer"))
+    else:
+        region = name.box
+    inside = _intersection(region, _view_area(item, False)[1])
+    return None if inside is None else (shot.path, inside)
+
+
+def _within(words: list[Word], area: Area | None) -> list[Word]:
+    """The words whose middle lies in ``area`` (its edges included)."""
+    if area is None:
+        return []
+    box = area[1]
+    return [
+        w
+        for w in words
+        if box.left <= w.box.left + w.box.width / 2 <= box.left + box.width
+        and box.top <= w.box.top + w.box.height / 2 <= box.top + box.height
+    ]
+
+
+def _union(a: Rect, b: Rect) -> Rect:
+    left, top = min(a.left, b.left), min(a.top, b.top)
+    right, bottom = max(a.left + a.width, b.left + b.width), max(a.top + a.height, b.top + b.height)
+    return Rect(left, top, right - left, bottom - top)
+
+
+def _intersection(a: Rect, b: Rect) -> Rect | None:
+    left, top = max(a.left, b.left), max(a.top, b.top)
+    right, bottom = min(a.left + a.width, b.left + b.width), min(a.top + a.height, b.top + b.height)
+    return Rect(left, top, right - left, bottom - top) if right > left and bottom > top else None
 
 
 def _read_area(item: _Work, crops: _Crops, full_frame: bool) -> Area:
@@ -577,19 +660,26 @@ def _recorded(
 
 class _Drawing:
     """The step images, drawn in threads: for a step whose image is known before OCR (its element names
-    it), the frame is decoded and its crop reduced to a palette while OCR runs (:meth:`prepare`); once the
-    steps of a frame are settled (:meth:`start`, while the next ones are, and while the guide is written),
-    their redactions are blurred and their highlights drawn, or the whole image is drawn, the frame decoded
-    and blurred once for all its steps. Kept as PNG bytes until the guide's folder is there
+    it), its crop of the frame is reduced to a palette while OCR runs (:meth:`prepare`); once the steps of a
+    frame are settled (:meth:`start`, while the next ones are, and while the guide is written), their
+    redactions are blurred and their highlights drawn, or the whole image is drawn, the frame blurred once
+    for all its steps. A frame is decoded once for OCR, the pixel checks and the images: the part of it the
+    images may show is kept then (:meth:`want`). Kept as PNG bytes until the guide's folder is there
     (``generator/images/annotate.py``); at most EARLY images wait prepared, so memory stays bounded."""
 
     EARLY = 64
+    KEPT_BYTES = 160 * 2**20  # decoded pixels kept for the images at most (Pillow holds RGB in 4 bytes)
 
     def __init__(self, full_frames: bool) -> None:
         self.full_frames = full_frames
         self._pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2)
         self._prepared: dict[int, tuple[Future[list[Prepared]], int, Marks]] = {}
         self._drawn: dict[int, tuple[Future[list[Drawn]], int]] = {}
+        self._lock = threading.Lock()
+        self._frames: Frames | None = None
+        self._wanted: dict[Path, Rect] = {}  # what the images may show of each frame not decoded yet
+        self._kept: dict[Path, Patch] = {}
+        self._kept_bytes = 0
 
     def __enter__(self) -> _Drawing:
         return self
@@ -597,12 +687,67 @@ class _Drawing:
     def __exit__(self, *exc: object) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
+    def want(self, work: Sequence[_Work], frames: Frames) -> None:
+        """Keep, when ``frames`` decodes a frame for OCR and the pixel checks (:meth:`decoded`), the part of
+        it that the images of ``work`` may show: what redaction reads for them (:func:`_read_area`), as far
+        as it is known before OCR. An image that shows more (its name changed when its view was checked)
+        decodes its frame again."""
+        self._frames = frames
+        if self.full_frames:
+            return
+        for item in work:
+            if item.shot is None:
+                continue
+            probe = _Work(item.draft, item.shot, name=_element_name(item))
+            crops = _label_crops(probe)
+            if crops.start is None:
+                probe.name = _named(probe)
+            path, area = _read_area(probe, crops, False)
+            known = self._wanted.get(path)
+            self._wanted[path] = area if known is None else _union(known, area)
+
+    def decoded(self, path: Path, image: Image.Image) -> None:
+        """``frames`` decoded the frame ``path`` (:meth:`want`): the part of it the images need is kept,
+        up to KEPT_BYTES of pixels; the images take it (:meth:`_patch`)."""
+        with self._lock:
+            area = self._wanted.get(path)
+            if area is None:
+                return
+            cost = 4 * area.width * area.height
+            if self._kept_bytes + cost > self.KEPT_BYTES:
+                del self._wanted[path]
+                return
+            self._kept_bytes += cost
+        part = image.crop((area.left, area.top, area.left + area.width, area.top + area.height))
+        patch = Patch(part if part.mode == "RGB" else part.convert("RGB"), area.left, area.top, image.size)
+        with self._lock:  # wanted until kept: an image that asks meanwhile waits for it (_patch)
+            self._kept[path] = patch
+            del self._wanted[path]
+
+    def _patch(self, path: Path) -> Patch | None:
+        """The part of the frame ``path`` kept for the images, decoded now for OCR too when it is not yet."""
+        with self._lock:
+            waiting = path in self._wanted
+        if waiting and self._frames is not None:
+            self._frames.grey(path)
+        with self._lock:
+            patch = self._kept.pop(path, None)
+            if patch is not None:
+                self._kept_bytes -= 4 * patch.image.width * patch.image.height
+        return patch
+
+    def _prepare(self, frame: Path, marks: Sequence[Marks]) -> list[Prepared]:
+        return prepare(frame, marks, self._patch(frame))
+
+    def _draw(self, frame: Path, marks: Sequence[Marks], redactions: Sequence[Redaction]) -> list[Drawn]:
+        return draw_frame(frame, marks, redactions, self.full_frames, self._patch(frame))
+
     def prepare(self, items: Sequence[_Work]) -> None:
         """Begin the images of ``items``, steps that show one frame, whose highlights are known."""
         if self.full_frames or len(self._prepared) + len(items) > self.EARLY:
             return
         marks = [_marks(item) for item in items]
-        future = self._pool.submit(prepare, _frame_of(items[0]), marks)
+        future = self._pool.submit(self._prepare, _frame_of(items[0]), marks)
         self._prepared.update((id(item), (future, i, marks[i])) for i, item in enumerate(items))
 
     def start(self, items: Sequence[_Work]) -> None:
@@ -613,7 +758,7 @@ class _Drawing:
         if all(b is not None and b[2] == m for b, m in zip(begun, marks, strict=True)):
             future = self._pool.submit(_finished, begun, marks, redactions)
         else:  # not begun, or its highlight moved when the view was checked
-            future = self._pool.submit(draw_frame, _frame_of(items[0]), marks, redactions, self.full_frames)
+            future = self._pool.submit(self._draw, _frame_of(items[0]), marks, redactions)
         self._drawn.update((id(item), (future, i)) for i, item in enumerate(items))
 
     def result(self, item: _Work) -> Drawn:

@@ -1,8 +1,8 @@
 """OCR of crops of frames with tesseract.
 
 Each crop is preprocessed so that tesseract sees dark text on white without the boxes around it, at a size
-it reads well (see :func:`preprocess`). Many crops go through one tesseract process (the pages of one
-TIFF file; the TSV tells them apart by ``page_num``), one process per core, each limited to one OpenMP
+it reads well (see :func:`preprocess`). Many crops go through one tesseract process (the images of a list
+file; the TSV tells them apart by ``page_num``), one process per core, each limited to one OpenMP
 thread: tesseract's own threads only fight each other when several processes run. The words of each crop
 are cached on disk, keyed by its pixels, the tesseract and Pillow versions and the settings (preprocessing
 included, through ``PREPROCESS_VERSION``), so a re-run OCRs nothing and preprocesses nothing.
@@ -15,6 +15,7 @@ with (``pytesseract.pytesseract.tesseract_cmd``).
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -23,9 +24,10 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import unicodedata
 from collections.abc import Callable, Collection, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +43,7 @@ from generator.pipeline.label import is_mask_run
 PREPROCESS_VERSION = 1  # bump when preprocessing or word filtering changes: cached words become stale
 LANGUAGE = "eng"
 TESS_CONFIG = ("-c", "tessedit_do_invert=0")  # preprocessing already made text dark on light
-PAGES = "pages.tif"  # the images of one batch, one page each
+PAGES = "pages.txt"  # the images of one batch, one file name a line
 PSM = 11  # sparse text: UI text is scattered labels, not paragraphs (3 and 6 read fewer labels)
 SCALE = 2  # upscale factor; 3 reads no better and costs 1.5 times the time
 PAD = 16  # px of white margin around the upscaled crop
@@ -109,10 +111,13 @@ class Ocr:
         self._binary = ""
         self._signature = ""  # tesseract version and settings, part of every cache key
         self._read: dict[str, list[_Found]] = {}  # the words of every crop read so far, by cache key
+        self._lock = threading.Lock()
+        self._reading: dict[str, Future[dict[str, list[_Found]]]] = {}  # crops another call is reading
 
     def read(self, crops: Sequence[Crop], workers: int | None = None) -> list[list[Word]]:
         """The words of each crop, with boxes in frame pixels, in the order of ``crops``; at most
-        ``workers`` tesseract processes at once (default: the Ocr's).
+        ``workers`` tesseract processes at once (default: the Ocr's). Calls may run at once, from several
+        threads: a crop that one is reading, another waits for rather than reads again.
 
         ``line`` tells the text lines of one crop apart (tesseract's block, paragraph and line).
         """
@@ -127,10 +132,28 @@ class Ocr:
             cached = self._read.get(job.key)  # read by an earlier call: no file to open again
             if cached is not None or (cached := self._load(job.key)) is not None:
                 found[job.key] = cached
-        todo = list({job.key: job for job in jobs if job.key not in found}.values())
-        found.update(self._recognize(todo, workers or self.workers))
-        for job in todo:
-            self._store(job.key, found[job.key])
+        mine: Future[dict[str, list[_Found]]] = Future()
+        with self._lock:
+            theirs = {job.key: self._reading[job.key] for job in jobs if job.key in self._reading}
+            todo = list(
+                {job.key: job for job in jobs if job.key not in found and job.key not in theirs}.values()
+            )
+            self._reading.update((job.key, mine) for job in todo)
+        try:
+            read = self._recognize(todo, workers or self.workers)
+            for job in todo:
+                self._store(job.key, read[job.key])
+            self._read.update(read)
+            mine.set_result(read)
+        except BaseException as exc:
+            mine.set_exception(exc)
+            raise
+        finally:
+            with self._lock:
+                for job in todo:
+                    del self._reading[job.key]
+        found.update(read)
+        found.update((key, future.result()[key]) for key, future in theirs.items() if key not in found)
         self._read.update((job.key, found[job.key]) for job in jobs if job.key)
         return [[w.placed(job.origin) for w in found[job.key]] for job in jobs]
 
@@ -220,8 +243,12 @@ class Ocr:
     def _run_batch(self, jobs: list[_Job], folder: Path) -> dict[str, list[_Found]]:
         folder.mkdir()
         images = [preprocess(job.crop, job.scale) for job in jobs if job.crop is not None]
-        # one multi-page TIFF, uncompressed: a file per image costs more to write than it takes to read
-        images[0].save(folder / PAGES, save_all=True, append_images=images[1:], compression=None)
+        # a file per image, uncompressed (PGM): nothing to encode, and unlike the pages of one TIFF, which
+        # Pillow appends by reading through all the pages before, each costs the same to write
+        names = [f"{i}.pgm" for i in range(len(images))]
+        for name, image in zip(names, images, strict=True):
+            image.save(folder / name)
+        (folder / PAGES).write_text("".join(f"{name}\n" for name in names), encoding="ascii")
         pages = _parse_tsv(self._tesseract(folder), len(jobs))
         return {job.key: _unscale(words, job.scale) for job, words in zip(jobs, pages, strict=True)}
 
@@ -311,13 +338,20 @@ def line_mask(ink: Image.Image) -> Image.Image:
     Found before blobs are erased (erasing them breaks the edges of boxes into pieces), applied after (what
     remains of a box once its solid parts are gone is these edges).
     """
-    strong = ink.point(lambda v: 255 if v > LINE_INK else 0)
+    strong = ink.point(above(LINE_INK))
     lines = Image.new("L", ink.size, 0)
     for radius in ((LINE_RADIUS[0], 0), (0, LINE_RADIUS[1])):
-        centres = strong.filter(ImageFilter.BoxBlur(radius)).point(lambda v: 255 if v >= 250 else 0)
-        run = centres.filter(ImageFilter.BoxBlur(radius)).point(lambda v: 255 if v > 0 else 0)  # to the ends
+        centres = strong.filter(ImageFilter.BoxBlur(radius)).point(above(249))
+        run = centres.filter(ImageFilter.BoxBlur(radius)).point(above(0))  # to the ends
         lines = ImageChops.lighter(lines, run)
     return square_filter(lines, 3, ImageChops.lighter)
+
+
+@functools.cache
+def above(level: int) -> tuple[int, ...]:
+    """The table for ``Image.point`` that makes a grey level above ``level`` white and the rest black (a
+    table rather than a function: Pillow would call the function 256 times each time)."""
+    return tuple(255 if v > level else 0 for v in range(256))
 
 
 def remove_blobs(ink: Image.Image) -> Image.Image:

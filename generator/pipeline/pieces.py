@@ -17,10 +17,12 @@ closer than :data:`generator.pipeline.redact.GAP` line heights always share a pi
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,7 +30,7 @@ from PIL import Image, ImageChops, ImageFilter
 
 from capture.models import Rect
 from generator.guide.model import Word
-from generator.pipeline.ocr import Crop, Ocr, square_filter
+from generator.pipeline.ocr import Crop, Ocr, above, square_filter
 from generator.pipeline.redact import GAP
 
 EDGE = 16  # grey levels between neighbouring pixels (at half resolution) that make an edge
@@ -41,8 +43,8 @@ MIN_SIDE = 3  # px: a piece narrower or flatter than this holds no text
 JOINED_HEIGHT = 2 * (2 * SPREAD[0] + 1) / GAP  # px: text up to this high never needs joined()
 BEYOND = (120, 24)  # px around the areas read in which pieces are looked for: a line through an area is
 # read whole unless it runs on this far beyond it
-CHUNK = 128  # frames whose pieces are read in one batch (one tesseract run per core): memory stays bounded
-# however long the recording
+PART = 32  # frames whose pieces one tesseract process reads; a part is read while the next one's pieces are
+# found, and as many at once as there are cores: memory stays bounded however long the recording
 _RUN = re.compile(rb"[^\x00]+")
 
 Area = tuple[Path, Rect]  # a frame and a region of it, in its pixels
@@ -55,7 +57,8 @@ def read_areas(
     """The words in each of ``areas``: those of every piece of its frame that shows part of it, each piece
     read once however many areas and frames show it (a frame is decoded once, and its crops keyed by their
     pixels alone); and the words of the crops ``also``, which one more tesseract process reads meanwhile
-    (they need no pieces found first). Frames are taken CHUNK at a time, in the order of ``areas``."""
+    (they need no pieces found first). Frames are taken in parts (PART), in the order of ``areas``: the
+    pieces of the first are read while those of the next are found."""
     with ThreadPoolExecutor(1) as aside:  # ``also`` needs no pieces: one tesseract reads it meanwhile
         extra = aside.submit(ocr.read, also, 1)
         views = _read_pieces(ocr, areas, scale, report)
@@ -70,26 +73,46 @@ def _read_pieces(ocr: Ocr, areas: Sequence[Area], scale: int, report: Progress |
     order = list(regions)
     words: dict[tuple[Path, Rect], list[Word]] = {}
     pieces: dict[Path, list[Rect]] = {}
-    size = math.ceil(len(order) / math.ceil(len(order) / CHUNK)) if order else 1  # chunks of one size
-    for start in range(0, len(order), size):
-        chunk = order[start : start + size]
-        taken = set(chunk)
-        with ThreadPoolExecutor(ocr.workers) as pool:
-            found = pool.map(lambda path: find_pieces(ocr.gray(path), regions[path]), chunk)
-            pieces.update(zip(chunk, found, strict=True))
-        wanted = list(
-            dict.fromkeys(
-                (path, piece)
-                for path, area in areas
-                if path in taken
-                for piece in overlapping(pieces[path], area)
-            )
-        )
-        crops = [Crop(path, piece, scale=scale) for path, piece in wanted]
-        words.update(zip(wanted, ocr.read(crops), strict=True))
+    reading: deque[tuple[list[Area], Future[list[list[Word]]], int]] = deque()
+    done = 0
+
+    def collect() -> None:
+        nonlocal done
+        wanted, future, frames = reading.popleft()
+        words.update(zip(wanted, future.result(), strict=True))
+        done += frames
         if report is not None:
-            report(start + len(chunk), len(order))
+            report(done, len(order))
+
+    with ThreadPoolExecutor(ocr.workers) as finding, ThreadPoolExecutor(ocr.workers) as readers:
+        for part in _parts(order, ocr.workers):
+            found = finding.map(lambda path: find_pieces(ocr.gray(path), regions[path]), part)
+            pieces.update(zip(part, found, strict=True))
+            taken = set(part)
+            wanted = list(
+                dict.fromkeys(
+                    (path, piece)
+                    for path, area in areas
+                    if path in taken
+                    for piece in overlapping(pieces[path], area)
+                )
+            )
+            if len(reading) == ocr.workers:  # as many parts read at once as there are cores, no more
+                collect()
+            crops = [Crop(path, piece, scale=scale) for path, piece in wanted]
+            reading.append((wanted, readers.submit(ocr.read, crops, 1), len(part)))
+        while reading:
+            collect()
     return [joined([words[(path, p)] for p in overlapping(pieces[path], area)]) for path, area in areas]
+
+
+def _parts(frames: Sequence[Path], workers: int) -> list[Sequence[Path]]:
+    """``frames`` in parts of one size, at most PART frames, and at least as many parts as ``workers``."""
+    if not frames:
+        return []
+    count = max(min(workers, len(frames)), math.ceil(len(frames) / PART))
+    size = math.ceil(len(frames) / count)
+    return [frames[i : i + size] for i in range(0, len(frames), size)]
 
 
 def find_pieces(frame: Image.Image, region: Rect | None = None) -> list[Rect]:
@@ -110,8 +133,8 @@ def _pieces(gray: Image.Image) -> list[Rect]:
     half = gray.reduce(2) if min(gray.size) >= 2 else gray
     edges = ImageChops.subtract(
         square_filter(half, 3, ImageChops.lighter), square_filter(half, 3, ImageChops.darker)
-    ).point(lambda v: 255 if v >= EDGE else 0)
-    spread = _solid(edges).filter(ImageFilter.BoxBlur(SPREAD)).point(lambda v: 255 if v > 0 else 0)
+    ).point(above(EDGE - 1))
+    spread = _solid(edges).filter(ImageFilter.BoxBlur(SPREAD)).point(above(0))
     scale = gray.width / half.width, gray.height / half.height
     boxes = []
     grown = [
@@ -137,12 +160,18 @@ def _trimmed(gray: Image.Image, box: Rect) -> Rect:
     crop = gray.crop((box.left, box.top, box.left + box.width, box.top + box.height))
     histogram = crop.histogram()
     background = histogram.index(max(histogram))
-    found = crop.point(lambda v: 255 if abs(v - background) > TRIM_LEVEL else 0).getbbox()
+    found = crop.point(_away_from(background)).getbbox()
     if found is None:
         return box
     left, top = box.left + found[0] - TRIM_MARGIN, box.top + found[1] - TRIM_MARGIN
     right, bottom = box.left + found[2] + TRIM_MARGIN, box.top + found[3] + TRIM_MARGIN
     return _clipped(left, top, right, bottom, gray)
+
+
+@functools.cache
+def _away_from(background: int) -> tuple[int, ...]:
+    """The ``Image.point`` table that makes white what is more than TRIM_LEVEL from ``background``."""
+    return tuple(255 if abs(v - background) > TRIM_LEVEL else 0 for v in range(256))
 
 
 def overlapping(pieces: Iterable[Rect], area: Rect) -> list[Rect]:

@@ -20,7 +20,7 @@ import logging
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 LATER_FRAMES = 3  # frames after a typing run's start in which its field's masking dots are looked for
 MIN_SECRET = 3  # characters: a shorter secret is not looked for on screens (it would blur every word)
 KEPT_BYTES = 192 * 2**20  # decoded frames kept in memory at most (96 frames of 1920x1080)
+Decoded = Callable[[Path, Image.Image], None]  # a frame's path and its pixels, as decoded
 
 
 SECRET_WORDS = re.compile(
@@ -94,9 +95,11 @@ def is_secret(field: Field, *, no_text: bool = False) -> bool:
     return any(names_secret(name) for name in (*field.labels, *element_names(field.element)))
 
 
-def _read_grey(path: Path) -> Grey | None:
+def _read_grey(path: Path, decoded: Decoded | None = None) -> Grey | None:
     try:
         with open_image(path) as image:
+            if decoded is not None:
+                decoded(path, image)
             return Grey.of(image)
     except (OSError, ImageError) as exc:
         log.warning("%s", exc)
@@ -113,10 +116,12 @@ class Frames:
     """The frames of a recording in grey, and which come after a moment. The frames read last are kept, up
     to KEPT_BYTES of pixels (a 1920x1080 frame is 2 MB): a short recording is read once, a long one again
     where a later pass needs a frame no longer kept, so memory stays bounded whatever the length. Safe to
-    use from several threads."""
+    use from several threads. ``decoded`` is told of every frame as it is decoded, before it is made grey
+    (what the step images need of it is kept then, so that no frame is decoded twice)."""
 
-    def __init__(self, recording: Recording) -> None:
+    def __init__(self, recording: Recording, decoded: Decoded | None = None) -> None:
         self.recording = recording
+        self._decoded = decoded
         self._grey: OrderedDict[Path, Grey | None] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -139,7 +144,7 @@ class Frames:
             reading.wait()
             return self.grey(path)
         try:
-            grey = _read_grey(path)
+            grey = _read_grey(path, self._decoded)
             self._keep(path, grey)
         finally:
             with self._lock:

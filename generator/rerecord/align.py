@@ -17,8 +17,9 @@ the same role in the same place. Otherwise the labels are compared as OCR read t
 from __future__ import annotations
 
 import difflib
+import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -97,13 +98,30 @@ def label_similarity(a: str | None, b: str | None) -> float:
 
 
 def same_label(a: str | None, b: str | None) -> bool:
-    return label_similarity(a, b) >= SAME_LABEL
+    """``label_similarity(a, b) >= SAME_LABEL``, its cheap bounds asked first."""
+    fa, fb = fold(a), fold(b)
+    return fa == fb or (bool(fa) and bool(fb) and _ratio_reaches(fa, fb, SAME_LABEL))
 
 
-def _window_similarity(a: str | None, b: str | None) -> float:
+def _same_window(a: str | None, b: str | None) -> bool:
+    """Window titles alike (or one unknown)."""
     if a is None or b is None or a == b:
-        return 1.0
-    return difflib.SequenceMatcher(None, a.casefold(), b.casefold(), autojunk=False).ratio()
+        return True
+    return _ratio_reaches(a.casefold(), b.casefold(), SAME_WINDOW)
+
+
+@functools.lru_cache(
+    maxsize=4096
+)  # a guide and a run of one process name the same few things again and again
+def _ratio_reaches(a: Sequence[Hashable], b: Sequence[Hashable], least: float) -> bool:
+    """Whether difflib's ratio of ``a`` and ``b`` is at least ``least``: its upper bounds (the lengths, then
+    the elements in common in any order) rule most pairs out before the matching blocks are sought."""
+    if not a and not b:
+        return least <= 1.0
+    if 2.0 * min(len(a), len(b)) / (len(a) + len(b)) < least:  # difflib's real_quick_ratio
+        return False
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return matcher.quick_ratio() >= least and matcher.ratio() >= least
 
 
 def _value(step: Step) -> str | None:
@@ -114,13 +132,13 @@ def _score(a: Step, b: Step) -> float | None:
     """How much aligning ``a`` with ``b`` is worth; None when they cannot be one step."""
     if a.action != b.action:
         return None
-    window = _window_similarity(a.window, b.window)
     same_value = _value(a) == _value(b)
     if a.action in _VALUED and not same_value:
         return None
-    if same_target(a, b) and window >= SAME_WINDOW:
+    window = _same_window(a.window, b.window)
+    if window and same_target(a, b):
         return _MATCH if same_value else _RETYPED
-    if (a.target is None) != (b.target is None) and window >= SAME_WINDOW:
+    if (a.target is None) != (b.target is None) and window:
         return _UNREAD
     if _renamed(a, b, window):  # only where nothing better is found
         return _RENAMED
@@ -134,11 +152,11 @@ def same_target(a: Step, b: Step) -> bool:
     return same_label(a.target, b.target)
 
 
-def _renamed(a: Step, b: Step, window: float) -> bool:
-    """Whether ``b`` may be ``a`` with its target renamed: an element of the same role in the same place,
-    else (labels only) a step in the same window."""
+def _renamed(a: Step, b: Step, window: bool) -> bool:
+    """Whether ``b`` may be ``a`` with its target renamed (``window``: in a window alike): an element of the
+    same role in the same place, else (labels only) a step in the same window."""
     if _identified(a) and _identified(b):
-        return a.role == b.role and _same_place(a, b) and window >= SAME_WINDOW
+        return a.role == b.role and window and _same_place(a, b)
     return a.window == b.window
 
 
@@ -151,8 +169,7 @@ def _same_place(a: Step, b: Step) -> bool:
     the window shows, and the step's ``window`` is compared on its own)."""
     if a.ancestors == b.ancestors:
         return True
-    fa, fb = _place(a.ancestors), _place(b.ancestors)
-    return difflib.SequenceMatcher(None, fa, fb, autojunk=False).ratio() >= SAME_PLACE
+    return _ratio_reaches(tuple(_place(a.ancestors)), tuple(_place(b.ancestors)), SAME_PLACE)
 
 
 def _place(ancestors: Sequence[str]) -> list[str]:
