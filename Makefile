@@ -2,7 +2,7 @@
 SRC := capture generator tests bench setup.py
 VENV := .venv/bin
 
-.PHONY: demo demo-live test check record bench clean
+.PHONY: demo demo-live test check lint tests record bench clean
 
 # The main job on sample data: guides from the shipped recordings, the SOP site on http://127.0.0.1:8000.
 demo:
@@ -18,12 +18,20 @@ test:
 	scripts/bootstrap.sh test
 	$(MAKE) check
 
-# The tests side by side in pytest-xdist workers, one per core (PYTEST_XDIST_AUTO_NUM_WORKERS=N for N).
+# The linters, and beside them the tests (a sub-make with two jobs: the linters take seconds while the tests
+# start).
 check:
+	@$(MAKE) --no-print-directory -j2 lint tests
+
+lint:
 	$(VENV)/ruff check $(SRC)
 	$(VENV)/ruff format --check $(SRC)
 	$(VENV)/mypy
 	$(VENV)/lint-imports --no-cache --no-logo
+
+# The tests side by side in pytest-xdist workers, one and a half per core (tests/conftest.py: most GUI tests
+# wait on X, applications and browsers; PYTEST_XDIST_AUTO_NUM_WORKERS=N for N).
+tests:
 	CI=$${CI:-} $(VENV)/python -m pytest -n auto
 
 # The first line on stdout is the recording folder (bootstrap and make say nothing there).

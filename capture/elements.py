@@ -11,6 +11,7 @@ application never holds up the recording.
 from __future__ import annotations
 
 import contextlib
+import os
 import queue
 import threading
 from collections import Counter
@@ -20,13 +21,13 @@ from concurrent.futures import TimeoutError as NoAnswer
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from capture.errors import AccessibilityError
+from capture.errors import AccessibilityError, RecordingError
 from capture.models import Accessibility, CaptureEvent, Element, Event, KeyEvent, MouseButtonEvent, WindowInfo
 
 if TYPE_CHECKING:
     from capture.accessibility import AccessibilityBackend
 
-QUERY_TIMEOUT_S = 0.25  # what a backend is given per query
+QUERY_TIMEOUT_S = 0.25  # what a backend is given per query (unless VSOP_ACCESSIBILITY_TIMEOUT says)
 GRACE_S = 0.25  # how much longer the writer waits for a backend that overruns its limit
 SILENT_AFTER = 3  # presses inside an app's windows that found nothing, none ever found anything: it is silent
 
@@ -42,6 +43,24 @@ class Query:
     point: tuple[int, int] | None
     window: WindowInfo | None
     pid: int | None
+
+
+def query_timeout() -> float:
+    """The time limit of one query: ``VSOP_ACCESSIBILITY_TIMEOUT`` seconds where that is set (a machine so
+    busy that applications answer later; the tests, which run on one), else ``QUERY_TIMEOUT_S``."""
+    text = os.environ.get("VSOP_ACCESSIBILITY_TIMEOUT", "")
+    if not text:
+        return QUERY_TIMEOUT_S
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 10:
+        raise RecordingError(
+            f"VSOP_ACCESSIBILITY_TIMEOUT={text!r}: expected seconds above 0 and at most 10; "
+            f"unset it for the default {QUERY_TIMEOUT_S} s"
+        )
+    return seconds
 
 
 def stored(element: Element, no_text: bool) -> Element:

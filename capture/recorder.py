@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from capture.elements import Asked, Elements, Query
+from capture.elements import Asked, Elements, Query, query_timeout
 from capture.errors import BackendUnavailableError, RecordingError
 from capture.exclusion import Exclusion
 from capture.format import FORMAT_VERSION, NOTE_LIMIT
@@ -83,7 +83,9 @@ class Recorder:
         say: Callable[[str], None] = say_on_stderr,
     ) -> None:
         self.options = options
-        self.elements = Elements(accessibility, self._append, no_text=options.no_text, say=say)
+        self.elements = Elements(
+            accessibility, self._append, no_text=options.no_text, say=say, timeout=query_timeout()
+        )
         self._inbox: queue.SimpleQueue[tuple[Any, ...] | None] = queue.SimpleQueue()
         self._frames: queue.SimpleQueue[tuple[str, Grab] | None] = queue.SimpleQueue()
         self._stopped = threading.Event()

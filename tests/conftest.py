@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn
@@ -33,13 +34,38 @@ def missing_tool(message: str) -> NoReturn:
 # (`make check`: -n auto, --dist loadgroup, in collection order) no long chain is left for the end of the run.
 LONG_FIRST = (
     "test_corpus",
-    "test_demo",
-    "test_generate",
-    "test_update",
-    "test_sample_scenarios",
     "test_check",
+    "test_update",
+    "test_demo",
+    "test_badinput",
+    "test_sample_scenarios",
+    "test_generate",
     "test_tray",
+    "test_hardening_data",
+    "test_export_docx",
+    "test_site",
+    "test_control",
+    "test_flowmap",
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Ctrl+C back for the programs the tests start: a suite run in the background by a shell without job
+    control inherits SIGINT ignored, and every program it starts would too (an ignored signal stays ignored
+    across exec), so the tests that stop ``vsop serve`` or ``vsop record`` with it could not."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto``: half as many workers again as cores (3 on 2). Most GUI tests wait (X, applications,
+    browsers, a person's pauses in the scenarios); the extra worker runs other tests meanwhile.
+    ``PYTEST_XDIST_AUTO_NUM_WORKERS=N`` still gives N."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # pytest-xdist's own hook reads it
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores + cores // 2
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -59,6 +85,30 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def recordings() -> Path:
     """The real recordings of the sample scenarios shipped in the package: ``recordings / scenario.id``."""
     return RECORDINGS
+
+
+@pytest.fixture(scope="session")
+def sample_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A library with a guide per shipped sample recording, as ``vsop generate REC --title <scenario id>``
+    makes it (real tesseract, from a cold OCR cache), generated once per test run for every worker: a test
+    copies it (``copied_sample_library``) and never changes it in place."""
+    need("tesseract")
+    from generator.pipeline.generate import Options, generate
+    from generator.sample.scenarios import SCENARIOS
+    from tests.once import made_once
+
+    def make(library: Path) -> None:
+        for scenario in SCENARIOS:
+            if (RECORDINGS / scenario.id).is_dir():
+                generate(RECORDINGS / scenario.id, library, Options(title=scenario.id))
+
+    return made_once(tmp_path_factory, "sample-library", make)
+
+
+def copied_sample_library(sample_library: Path, target: Path) -> Path:
+    """``sample_library`` copied to ``target``, guides, images and OCR cache: the copy's own to change."""
+    shutil.copytree(sample_library, target)
+    return target
 
 
 @pytest.fixture(scope="session")

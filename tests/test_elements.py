@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from capture.accessibility import AccessibilityTimeout
-from capture.elements import SILENT_AFTER, Elements, Query
-from capture.errors import AccessibilityError
+from capture.elements import QUERY_TIMEOUT_S, SILENT_AFTER, Elements, Query, query_timeout
+from capture.errors import AccessibilityError, RecordingError
 from capture.models import (
     Accessibility,
     Element,
@@ -255,3 +255,16 @@ def test_the_dummy_backend_makes_no_app_silent(runs: list[Run]) -> None:
         run.elements.ask(press(float(t)), at())
     assert run.end() == Accessibility("dummy", queries=5)
     assert run.said == []
+
+
+def test_the_query_limit_is_a_quarter_second_unless_the_environment_gives_another(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("VSOP_ACCESSIBILITY_TIMEOUT", raising=False)
+    assert query_timeout() == QUERY_TIMEOUT_S == 0.25
+    monkeypatch.setenv("VSOP_ACCESSIBILITY_TIMEOUT", "1.5")
+    assert query_timeout() == 1.5
+    for bad in ("0", "-1", "nan", "inf", "11", "soon"):
+        monkeypatch.setenv("VSOP_ACCESSIBILITY_TIMEOUT", bad)
+        with pytest.raises(RecordingError, match=f"VSOP_ACCESSIBILITY_TIMEOUT='{bad}': expected seconds"):
+            query_timeout()

@@ -12,11 +12,10 @@ import pytest
 
 from generator.guide.store import load_guide
 from generator.library.control import approve_guide
-from generator.pipeline.generate import Options, generate
 from generator.publish import build_site
 from generator.sample.scenarios import SCENARIOS
 from generator.valuestream.store import load_valuestream
-from tests.conftest import CHROMIUM_FLAGS, chromium_binary, need
+from tests.conftest import CHROMIUM_FLAGS, chromium_binary, copied_sample_library, need
 from tests.sitelib import serve_folder
 
 pytestmark = [pytest.mark.browser, pytest.mark.ocr]
@@ -24,15 +23,13 @@ ARTIFACTS = Path(os.environ.get("VSOP_ARTIFACTS") or Path(__file__).parent.paren
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory: pytest.TempPathFactory, recordings: Path) -> Path:
-    """One guide per recorded sample scenario, generated once for the module and approved (the published
-    site shows approved versions only)."""
-    need("tesseract")
-    lib = tmp_path_factory.mktemp("lib")
+def library(tmp_path_factory: pytest.TempPathFactory, sample_library: Path) -> Path:
+    """One guide per recorded sample scenario (generated once per run, conftest's ``sample_library``), this
+    module's copy with every guide approved (the published site shows approved versions only)."""
+    lib = copied_sample_library(sample_library, tmp_path_factory.mktemp("lib") / "lib")
     for scenario in SCENARIOS:
-        if (recordings / scenario.id).is_dir():
-            folder = generate(recordings / scenario.id, lib, Options(title=scenario.id))
-            approve_guide(folder / "guide.yml", "Test approver")
+        if (lib / "guides" / scenario.id).is_dir():
+            approve_guide(lib / "guides" / scenario.id / "guide.yml", "Test approver")
     return lib
 
 

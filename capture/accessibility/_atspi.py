@@ -10,6 +10,7 @@ at once, and the connection is reopened (late replies never pile up).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Callable
@@ -49,6 +50,11 @@ class Backend:
             raise BackendUnavailableError(f"accessibility: cannot use the accessibility bus ({exc})") from exc
         display = display or os.environ.get("DISPLAY")
         self._screen = Screen(display) if display else None
+        if self._screen is not None:
+            # connected now, not at the first step: on a busy machine opening the X connection took the
+            # first query's whole time limit (a broken connection fails the queries, which say so)
+            with contextlib.suppress(AccessibilityError):
+                self._screen.active()
         self._lock = threading.Lock()
         self._owner: int | None = None  # the process the current query asks
         self._broken = False
