@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.sample.xsession import App, VirtualDisplay, at_home
+from generator.sample.xsession import App, VirtualDisplay, Xdo, at_home
+from generator.sample.xsession.waiting import wait_until
 from tests.conftest import need
 from tests.once import made_in
 
@@ -96,3 +97,21 @@ def test_work_that_failed_is_done_again_from_nothing(tmp_path: Path) -> None:
     folder = made_in(tmp_path, "shared", lambda f: (f / "whole").write_text("done"))
     assert sorted(p.name for p in folder.iterdir()) == ["whole"]
     assert made_in(tmp_path, "shared", fail) == folder, "made once, never again"
+
+
+@pytest.mark.gui
+def test_the_active_title_is_empty_while_no_window_is_active_or_it_is_gone(tmp_path: Path) -> None:
+    """A driver polls the active window's title; no window active, or a dialog closing between xdotool's two
+    requests, is a moment of that wait, not an error."""
+    need("Xvfb", "openbox", "xdotool", "zenity")
+    with VirtualDisplay(640, 480) as display:
+        xdo = Xdo(display)
+        assert xdo.active_title() == ""  # nothing on the screen yet
+        env = at_home(display.env, tmp_path / "home")
+        dialog = subprocess.Popen(["zenity", "--info", "--title", "Going", "--text", "x"], env=env)
+        try:
+            wait_until(lambda: xdo.active_title() == "Going", 30, "the dialog to be active")
+        finally:
+            dialog.kill()
+            dialog.wait(10)
+        wait_until(lambda: xdo.active_title() == "", 30, "no window active once the dialog is gone")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Callable
 
@@ -12,6 +13,8 @@ from generator.sample.xsession.waiting import wait_until
 KEY_DELAY_MS = 60  # per typed key (xdotool waits half after the press, half after the release)
 RECORDER_HOTKEYS = ("ctrl+alt+s", "ctrl+alt+p", "ctrl+alt+c")
 BUTTONS = {"left": 1, "middle": 2, "right": 3}
+# what xdotool says when the active window vanished between its requests, or no window is active
+_GONE = re.compile(r"BadWindow|XGetWindowProperty\[_NET_ACTIVE_WINDOW\] failed")
 HOLD_S = 0.08  # a person's click holds the button 50-150 ms; the application reacts at the release
 WRITTEN_TIMEOUT_S = 30.0  # for the recorder to write a press (its frame grabbed, its element asked)
 
@@ -101,7 +104,15 @@ class Xdo:
             conn.close()
 
     def active_title(self) -> str:
-        return self("getactivewindow", "getwindowname")
+        """The title of the active window; "" while there is none or it is going (a dialog that closes
+        between xdotool's two requests, or no window active yet), as callers poll it until it is the one they
+        wait for."""
+        done = self._run(("getactivewindow", "getwindowname"), 30.0)
+        if done.returncode == 0:
+            return done.stdout.strip()
+        if _GONE.search(done.stderr):
+            return ""
+        raise SessionError(f"xdotool getactivewindow getwindowname failed: {done.stderr.strip()}")
 
     def window_of(self, pid: int, timeout: float = 60.0) -> str:
         """The first visible window of process ``pid``, once it is mapped."""
