@@ -190,11 +190,11 @@ def test_chromium_focused_and_latency(backend: Backend, chromium_form: dict) -> 
     assert backend.exposes(pid)
     assert not backend.exposes(os.getpid())  # this test process registered nothing
 
-    took = []
+    took = []  # each query may take up to ASKED; 95 % of them must come within the recorder's limit
     for i in range(50):
         key = ("cust", "pin", "notes", "icon", "submit")[i % 5]
         start = time.perf_counter()
-        assert backend.element_at(*points[key], pid=None, timeout=TIMEOUT) is not None
+        assert backend.element_at(*points[key], pid=None, timeout=ASKED) is not None
         took.append((time.perf_counter() - start) * 1000)
     took.sort()
     p50, p95 = statistics.median(took), took[int(0.95 * len(took)) - 1]
