@@ -265,6 +265,7 @@ class _Worker:
         self.swallowed: set[str | None] = set()  # keys of our hotkeys whose release is not recorded
         self.exclusion = recorder.options.exclusion
         self.excluded_buttons: set[str] = set()  # pressed on vsop's own windows: release and drag ignored
+        self.pressed: set[str] = set()  # buttons whose press was recorded: only their release is
         self.last_grab: dict[int, tuple[bytearray, str]] = {}
         self.last_window: tuple[str | None, str | None] | None = None
         self.active_rect: Rect | None = None  # where the keyboard's frames are grabbed
@@ -316,9 +317,13 @@ class _Worker:
                 MouseButtonEvent("mouse_press", self.t(stamp), x, y, button, window, frame), (x, y), window
             )
             self.last_move = (x, y)
+            self.pressed.add(button)
             self.steps.interrupt(click=True)
         elif kind == "release":
             x, y, button = args
+            if button not in self.pressed:
+                return  # its press was not recorded: made while paused (the tray's Resume) or before
+            self.pressed.discard(button)
             x, y = self.screen.input_point(x, y)
             self.emit(MouseButtonEvent("mouse_release", self.t(stamp), x, y, button))
         elif kind == "move":
