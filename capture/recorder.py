@@ -306,6 +306,8 @@ class _Worker:
             self.control(stamp, args[0])
         elif kind == "note":
             self.emit(NoteEvent(self.t(stamp), args[0]))
+        elif kind == "release":
+            self.release(stamp, *args)
         elif self.paused or self.on_own_window(stamp, kind, args):
             return
         elif kind == "press":
@@ -319,13 +321,6 @@ class _Worker:
             self.last_move = (x, y)
             self.pressed.add(button)
             self.steps.interrupt(click=True)
-        elif kind == "release":
-            x, y, button = args
-            if button not in self.pressed:
-                return  # its press was not recorded: made while paused (the tray's Resume) or before
-            self.pressed.discard(button)
-            x, y = self.screen.input_point(x, y)
-            self.emit(MouseButtonEvent("mouse_release", self.t(stamp), x, y, button))
         elif kind == "move":
             self.move(stamp, *self.screen.input_point(*args))
         elif kind == "scroll":
@@ -334,19 +329,26 @@ class _Worker:
             self.emit(ScrollEvent(self.t(stamp), x, y, dx, dy, self.active_window()))
             self.steps.interrupt()
 
+    def release(self, stamp: float, x: int, y: int, button: str) -> None:
+        """A button's release is written only when its press was, and not while paused: never the release
+        of a press made on vsop's own windows (the tray's menu), while paused, or before the start, whenever
+        it comes (the release of the tray's Resume click may come after the resume)."""
+        self.excluded_buttons.discard(button)
+        if button not in self.pressed:
+            return
+        self.pressed.discard(button)
+        if not self.paused:
+            x, y = self.screen.input_point(x, y)
+            self.emit(MouseButtonEvent("mouse_release", self.t(stamp), x, y, button))
+
     def on_own_window(self, stamp: float, kind: str, args: list[Any]) -> bool:
-        """Input on vsop's own windows (the tray) is not recorded; neither is the release or the drag of a
-        press made there."""
+        """Input on vsop's own windows (the tray) is not recorded; neither is the drag of a press made there
+        (nor its release: :meth:`release`)."""
         if self.exclusion is None:
             return False
         if kind == "move":
             return bool(self.excluded_buttons)
         x, y = self.screen.input_point(args[0], args[1])
-        if kind == "release":
-            if args[2] in self.excluded_buttons:
-                self.excluded_buttons.discard(args[2])
-                return True
-            return False  # the end of a drag that started elsewhere
         if self.exclusion.covers(x, y, stamp):
             if kind == "press":
                 self.excluded_buttons.add(args[2])
