@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FRAMES = [
     RECORDINGS / "new-lead" / "frames" / "000008.png",
     RECORDINGS / "quality-check" / "frames" / "000003.png",
-    ROOT / "tests" / "fixtures" / "recordings" / "long-session" / "frames" / "000021.png",
+    ROOT / "tests" / "fixtures" / "recordings" / "long-session" / "frames" / "000021.webp",
 ]
 
 

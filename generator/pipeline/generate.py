@@ -49,6 +49,7 @@ from generator.images.annotate import (
     write_png,
 )
 from generator.images.files import verify_image
+from generator.images.heap import bound_heaps
 from generator.library.layout import IMAGES_DIR, GuideFolder, Library, slugify, unique_slug
 from generator.library.swap import staging, swap_in, writing
 from generator.pipeline.label import (
@@ -234,6 +235,7 @@ def _labelled(
     if not any(d.dropped is None for d in drafts):
         raise GuideError(f"{recording.path}: no steps found (nothing was clicked, typed or captured)")
     work = [_Work(d, _shot(recording, d)) for d in drafts]
+    bound_heaps()  # before the threads that decode frames start (generator/images/heap.py)
     # each frame decoded once, for the pixel checks, OCR and the images alike
     frames = Frames(recording, drawing.decoded if drawing is not None else None)
     if drawing is not None:
