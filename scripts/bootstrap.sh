@@ -11,8 +11,9 @@ RUNTIME_APT=(tesseract-ocr at-spi2-core)
 QT_APT=(libegl1 libgl1 libfontconfig1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4
     libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1)
 # dbus (dbus-daemon) and at-spi2-core: the test display's own session bus and accessibility bus
+# python3-tk: tkinter for Debian's python3, and libtk8.6 for a Python built against it (the corpus's Tk window)
 TEST_APT=(xvfb xserver-xephyr xdotool openbox x11-utils tesseract-ocr mousepad zenity fonts-dejavu-core trayer git
-    libreoffice-writer-nogui dbus at-spi2-core "${QT_APT[@]}")
+    libreoffice-writer-nogui dbus at-spi2-core python3-tk libtk8.6 "${QT_APT[@]}")
 # Debian ships "chromium"; Ubuntu ships a "chromium-browser" deb that installs a snap.
 BROWSERS=(chromium chromium-browser)
 
@@ -102,8 +103,16 @@ make_venv() {
     fi
 }
 
-is_fresh() {
-    [[ -f $1 && ! pyproject.toml -nt $1 ]]
+# What decides what pip installs: the package's build files and the extras asked for ($1, the pip spec). Their
+# contents, not their times: a touch or a git checkout that changes nothing installs nothing again.
+install_digest() {
+    sha256sum pyproject.toml setup.py
+    echo "spec $1"
+}
+
+# .venv holds vsop as installed with spec $2, stamped ($1) with the digest of what decided it.
+is_current() {
+    [[ -f $1 && -x .venv/bin/vsop && $(<"$1") == "$(install_digest "$2")" ]]
 }
 
 install_package() {
@@ -111,10 +120,12 @@ install_package() {
     local stamp=.venv/.installed-$mode
     [[ $mode == test ]] && spec='.[test]'
     # The test install is a superset of the runtime one.
-    if is_fresh "$stamp" || { [[ $mode == runtime ]] && is_fresh .venv/.installed-test; }; then
+    if is_current "$stamp" "$spec" || { [[ $mode == runtime ]] && is_current .venv/.installed-test '.[test]'; }; then
         say "vsop already installed in .venv ($mode)"
         return 0
     fi
+    local digest
+    digest=$(install_digest "$spec") # before pip runs: a file changed meanwhile installs again next time
     local log=.venv/pip-$mode.log
     say "pip install -e '$spec' into .venv (log: $log)"
     export PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -123,7 +134,7 @@ install_package() {
         tail -n 40 "$log" >&2
         die "pip install -e '$spec' failed; the whole log is in $log"
     fi
-    touch "$stamp"
+    echo "$digest" >"$stamp"
 }
 
 main() {

@@ -2,8 +2,8 @@
 scenario) checked against runs of the same process recorded for real on Xvfb by the driver
 (tests/fixtures/recordings/new-lead-*: performed again as written, the newsletter step skipped, an extra
 click, 8 s pauses, another contact name and two fields swapped); the run records written; the guide page's
-observed runs on the built site; a run record edited into an invalid state. The last test records runs live
-on Xvfb."""
+observed runs on the built site; a run record edited into an invalid state. The first tests record three
+runs live on Xvfb, one each (side by side under pytest-xdist), and check them."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ from generator.sample.scenarios import (
     Scenario,
 )
 from tests.conftest import chromium_binary, need
+from tests.once import made_once
 
 pytestmark = pytest.mark.ocr
 FIXTURES = Path(__file__).parent / "fixtures" / "recordings"
@@ -67,12 +68,28 @@ def deviations(folder: Path, run: Run) -> list[tuple[str, int]]:
     return [(d.kind, numbers[d.step]) for d in run.deviations]
 
 
+@pytest.fixture(scope="session")
+def new_lead_library(tmp_path_factory: pytest.TempPathFactory, recordings: Path) -> Path:
+    """A library with the new-lead guide alone, made once per test run for every worker: a test copies it
+    (``copied_guide``) and never changes it in place."""
+    return made_once(
+        tmp_path_factory, "new-lead-library", lambda lib: make_guide(lib, recordings / NEW_LEAD.id)
+    )
+
+
+def copied_guide(library: Path, target: Path) -> Path:
+    """``library`` copied to ``target``; returns its one guide's folder, the copy's own to check runs in."""
+    shutil.copytree(library, target)
+    (folder,) = (target / "guides").iterdir()
+    return folder
+
+
 @pytest.fixture(scope="module")
 def checked(
-    tmp_path_factory: pytest.TempPathFactory, recordings: Path
+    tmp_path_factory: pytest.TempPathFactory, new_lead_library: Path
 ) -> tuple[Path, dict[str, tuple[int, Path]]]:
     """The guide checked against each run in turn with ``vsop check``: run id -> (exit code, its record)."""
-    folder = make_guide(tmp_path_factory.mktemp("lib"), recordings / NEW_LEAD.id)
+    folder = copied_guide(new_lead_library, tmp_path_factory.mktemp("checked") / "lib")
     found: dict[str, tuple[int, Path]] = {}
     for scenario in RUNS:
         before = set((folder / "runs").glob("*.yml"))
@@ -80,6 +97,42 @@ def checked(
         (record,) = set((folder / "runs").glob("*.yml")) - before
         found[scenario.id] = code, record
     return folder, found
+
+
+# The runs recorded live: run -> the deviations the check must find. Beyond them, only NOISE: step 7 is found
+# on the screen by the driver's OCR, as long as the machine's load makes it take.
+LIVE: dict[str, list[tuple[str, int]]] = {
+    NEW_LEAD_SKIPPED.id: [("skipped", 8)],
+    NEW_LEAD_EXTRA.id: [("extra", 5)],
+    NEW_LEAD_SLOWER.id: [("slow", 6), ("slow", 9)],  # the 8 s pauses
+}
+NOISE = {("slow", 7)}
+LIVE_RUNS = [NEW_LEAD_SKIPPED, NEW_LEAD_EXTRA, NEW_LEAD_SLOWER]
+
+
+# First in the module: under pytest-xdist (--dist loadgroup) each worker takes one run as its first unit of
+# work, and the runs are recorded side by side, each on its own display, before the quick tests.
+@pytest.mark.gui
+@pytest.mark.browser
+@pytest.mark.parametrize("scenario", LIVE_RUNS, ids=[s.id for s in LIVE_RUNS])
+def test_a_run_recorded_live_on_xvfb_is_checked_the_same(
+    scenario: Scenario, new_lead_library: Path, tmp_path: Path
+) -> None:
+    """A run performed for real (xdotool in Chromium on Xvfb) while the real recorder runs, then checked."""
+    need("Xvfb", "openbox", "xdotool")
+    chromium_binary()
+    from generator.sample.driver import record_fixtures
+
+    record_fixtures(tmp_path / "rec", [scenario], stored=lambda scenario, path: None)
+    folder = copied_guide(new_lead_library, tmp_path / "lib")
+    code = main(["check", str(folder), str(tmp_path / "rec" / scenario.id), "--who", WHO, "--min", "0"])
+    assert code == 0
+    (run,) = load_runs(folder)
+    found = deviations(folder, run)
+    expected = LIVE[scenario.id]
+    assert [d for d in found if d[0] != "slow"] == [d for d in expected if d[0] != "slow"], found
+    assert set(expected) <= set(found), found
+    assert set(found) - set(expected) <= NOISE, found
 
 
 @pytest.mark.parametrize("scenario", RUNS, ids=[s.id for s in RUNS])
@@ -197,26 +250,3 @@ def test_the_guide_page_of_the_site_shows_the_observed_runs(
         r"<td><strong>(\d+)\.</strong>.*?</td> <td[^>]*>(\d+) of 5</td> <td[^>]*>(\d+) of 5", text
     )
     assert cells == [("8", "1", "0"), ("3", "0", "1"), ("5", "0", "1")]  # skipped, done differently
-
-
-@pytest.mark.gui
-@pytest.mark.browser
-def test_runs_recorded_live_on_xvfb_are_checked_the_same(tmp_path: Path, recordings: Path) -> None:
-    """Runs performed for real (xdotool in Chromium on Xvfb) while the real recorder runs, checked at once."""
-    need("Xvfb", "openbox", "xdotool")
-    chromium_binary()
-    from generator.sample.driver import record_fixtures
-
-    live = [NEW_LEAD_SKIPPED, NEW_LEAD_EXTRA, NEW_LEAD_SLOWER]
-    record_fixtures(tmp_path / "rec", live, stored=lambda scenario, path: None)
-    folder = make_guide(tmp_path / "lib", recordings / NEW_LEAD.id)
-    for scenario in live:
-        code = main(["check", str(folder), str(tmp_path / "rec" / scenario.id), "--who", WHO, "--min", "0"])
-        assert code == 0
-    found = [deviations(folder, r) for r in load_runs(folder)]
-    assert [[d for d in run if d[0] != "slow"] for run in found] == [[("skipped", 8)], [("extra", 5)], []]
-    assert {("slow", 6), ("slow", 9)} <= set(found[2])  # the 8 s pauses
-    # step 7 is found on the screen by the driver's OCR, as long as the machine's load makes it take
-    noise = {("slow", 7)}
-    assert set(found[0]) - {("skipped", 8)} <= noise and set(found[1]) - {("extra", 5)} <= noise
-    assert set(found[2]) - {("slow", 6), ("slow", 9)} <= noise

@@ -17,6 +17,7 @@ from generator.cli.options import (
     library_argument,
     library_option,
     progress_bar,
+    recording_argument,
 )
 from generator.errors import GuideError
 from generator.export.formats import FORMATS, PAPERS, Format, Paper, export
@@ -43,7 +44,7 @@ def init_command(library: Path) -> None:
 
 
 @click.command("generate")
-@click.argument("recording", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@recording_argument
 @library_option(required=True, help="Library folder.")
 @click.option("--title", help="Title of the guide (default: the recording's title).")
 @click.option("--stage", help="Value-stream stage id of the guide.")
