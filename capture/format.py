@@ -38,12 +38,14 @@ COORD_LIMIT = 1_000_000  # pixels: a coordinate or size beyond any desktop
 TIME_LIMIT = 1e9  # seconds (about 31 years) of a time; never NaN nor infinite
 MAX_SCALE = 16.0  # a monitor's pixels per logical pixel
 NOTE_LIMIT = 10_000  # characters of a note (the tray's Add note)
+WINDOW_ID_LIMIT = 2**64  # a window's id is an unsigned handle: 32 bits on X11, 64 on Windows
 
 
 # Optional fields added after format 1 was first written: left out while None, so that a recording without
 # them is byte for byte what an earlier vsop wrote (the frame of a key event, the element of an input, the
-# accessibility summary of meta.json).
+# accessibility summary of meta.json, the id of a window).
 _OMITTED_WHEN_NONE = {
+    "WindowInfo": frozenset({"id"}),
     "MouseButtonEvent": frozenset({"element"}),
     "CaptureEvent": frozenset({"element"}),
     "KeyEvent": frozenset({"element", "frame"}),
@@ -130,7 +132,15 @@ def _window(value: Any) -> WindowInfo | None:
         title=_get(value, "title", str, optional=True),
         app=_get(value, "app", str, optional=True),
         rect=_rect(value.get("rect")),
+        id=_window_id(value),
     )
+
+
+def _window_id(d: dict[str, Any]) -> int | None:
+    value: int | None = _get(d, "id", int, optional=True)
+    if value is not None and not 0 <= value < WINDOW_ID_LIMIT:
+        raise FormatViolation(f"field 'id' must be a window id from 0 to 2**64 - 1, found {value}")
+    return value
 
 
 def _frame(value: Any) -> FrameRef | None:

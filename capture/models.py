@@ -37,11 +37,21 @@ class Monitor:
 
 @dataclass(frozen=True, slots=True)
 class WindowInfo:
-    """The active window; any field is None where the platform cannot tell."""
+    """The active window; any field is None where the platform cannot tell. ``id`` is the window system's
+    handle of the window (an X11 window id), kept while the window lives whatever its title says."""
 
     title: str | None
     app: str | None
     rect: Rect | None
+    id: int | None = None
+
+    def same(self, other: WindowInfo) -> bool:
+        """The same window: by ``id`` where both have one; else (a recording made before windows had one, a
+        platform that gives none) by application and title, the title's unsaved-changes mark aside
+        (``*notes.txt``, ``● notes.txt``)."""
+        if self.id is not None and other.id is not None:
+            return self.id == other.id
+        return self.app == other.app and (self.title or "").lstrip("*● ") == (other.title or "").lstrip("*● ")
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from capture.capslock import CapsLock
 from capture.elements import Asked, Elements, Query, query_timeout
 from capture.errors import BackendUnavailableError, RecordingError
 from capture.exclusion import Exclusion
@@ -89,6 +90,7 @@ class Recorder:
         self._inbox: queue.SimpleQueue[tuple[Any, ...] | None] = queue.SimpleQueue()
         self._frames: queue.SimpleQueue[tuple[str, Grab] | None] = queue.SimpleQueue()
         self._stopped = threading.Event()
+        self._worker_ready = threading.Event()  # the worker has read the Caps Lock state
         self._errors: list[BaseException] = []
         self._t0 = time.monotonic()
         self._buttons_down = 0
@@ -123,6 +125,7 @@ class Recorder:
             self._spawn(self._process, "vsop-worker")
             self._spawn(self.elements.run, "vsop-elements")
             self._spawn(self._encode, "vsop-encoder")
+            self._worker_ready.wait()  # Caps Lock read before any key can be on its way (capture/capslock.py)
             self._start_listeners()
         except BaseException:
             self.close()
@@ -225,13 +228,16 @@ class Recorder:
     # -- the worker --------------------------------------------------------------------------------------
 
     def _process(self) -> None:
-        worker = _Worker(self)
+        try:
+            worker = _Worker(self)
+        finally:
+            self._worker_ready.set()
         try:
             while True:
                 try:
                     item = self._inbox.get(timeout=WINDOW_POLL_S)
                 except queue.Empty:
-                    worker.poll_window()
+                    worker.idle()
                     continue
                 if item is None:
                     return
@@ -261,13 +267,14 @@ class _Worker:
         self.steps = KeySteps()
         self.screen = Screen()
         self.windows: WindowBackend = open_backend()
+        self.caps = CapsLock(self.windows.caps_lock())
         self.held: dict[str, str] = {}  # pynput key name -> modifier
         self.swallowed: set[str | None] = set()  # keys of our hotkeys whose release is not recorded
         self.exclusion = recorder.options.exclusion
         self.excluded_buttons: set[str] = set()  # pressed on vsop's own windows: release and drag ignored
         self.pressed: set[str] = set()  # buttons whose press was recorded: only their release is
         self.last_grab: dict[int, tuple[bytearray, str]] = {}
-        self.last_window: tuple[str | None, str | None] | None = None
+        self.last_window: WindowInfo | None = None  # as last written, without its rectangle
         self.active_rect: Rect | None = None  # where the keyboard's frames are grabbed
         self.last_move: tuple[int, int] | None = None
         self._pointer: Any = None
@@ -363,6 +370,7 @@ class _Worker:
 
     def key(self, stamp: float, kind: str, key: KeyId) -> None:
         pressed = kind == "key_press"
+        self.caps.key(key.name, pressed)  # first: X toggles the lock even for a hotkey, or while paused
         if key.modifier and key.name:
             if pressed:
                 self.held[key.name] = key.modifier
@@ -380,9 +388,7 @@ class _Worker:
             return
         if self.paused or (self.exclusion is not None and self.exclusion.typing(stamp)):
             return
-        char = key.char
-        if char is not None and len(char) == 1 and char.isalpha() and self.windows.caps_lock():
-            char = char.swapcase()  # Caps Lock inverts the case Shift gave
+        char = self.caps.char(key.char)  # Caps Lock inverts the case Shift gave
         no_text = self.rec.options.no_text
         masked = bool(no_text and char and not (mods & COMMAND_MODIFIERS))
         if no_text and _tells_the_text(key, mods, masked, pressed, self.steps.typing):
@@ -454,6 +460,11 @@ class _Worker:
         self.note_window(window)
         return window
 
+    def idle(self) -> None:
+        """No input for a while: the active window may have changed; the Caps Lock state may need mending."""
+        self.poll_window()
+        self.caps.idle(self.windows.caps_lock())
+
     def poll_window(self) -> None:
         if not self.paused:
             self.active_window()
@@ -462,12 +473,15 @@ class _Worker:
         if self.exclusion is not None and self.exclusion.typing(time.monotonic()):
             return  # the active window is vsop's own (a dialog of the tray)
         self.active_rect = window.rect if window is not None else None
-        key = (window.title, window.app) if window else (None, None)
-        if key != self.last_window:
-            if self.last_window is not None and not _same_window(self.last_window, key):
+        seen = replace(window, rect=None) if window is not None else _NO_WINDOW
+        if seen != self.last_window:  # another window, or the same with another title
+            if self.last_window is not None and not self.last_window.same(seen):
                 self.steps.window_changed()
-            self.last_window = key
+            self.last_window = seen
             self.emit(WindowEvent(self.t(time.monotonic()), window))
+
+
+_NO_WINDOW = WindowInfo(None, None, None)  # no window is active (or the platform cannot tell)
 
 
 _CASE_MODIFIERS = frozenset({"shift", "altgr"})
@@ -482,11 +496,6 @@ def _tells_the_text(key: KeyId, mods: frozenset[str], masked: bool, pressed: boo
     if masked:
         return not pressed or typing
     return typing and key.name in CURSOR_KEYS and not mods & COMMAND_MODIFIERS
-
-
-def _same_window(a: tuple[str | None, str | None], b: tuple[str | None, str | None]) -> bool:
-    """The same window, even when its title marks unsaved changes (``*notes.txt``), as the generator says."""
-    return a[1] == b[1] and (a[0] or "").lstrip("*● ") == (b[0] or "").lstrip("*● ")
 
 
 def _key_id(key: Any) -> KeyId:

@@ -120,6 +120,7 @@ def test_every_event_type_round_trips(tmp_path: Path) -> None:
         KeyEvent("key_release", 3.1, "enter", None),
         KeyEvent("key_press", 3.2, None, None, masked=True, window=WindowInfo("x", None, Rect(-5, 0, 1, 1))),
         WindowEvent(4.0, EDITOR),
+        WindowEvent(4.2, replace(EDITOR, title="*Übersicht — Notizen", id=2**32 - 1)),
         WindowEvent(4.5, None),
         StateEvent("pause", 5.0),
         StateEvent("resume", 6.0),
@@ -135,6 +136,11 @@ def test_every_event_type_round_trips(tmp_path: Path) -> None:
     assert (loaded.problems, loaded.skipped_lines, loaded.unknown_events) == ((), 0, 0)
     assert loaded.path == tmp_path / "rec"
     assert loaded.frame_path(capture) == tmp_path / "rec" / FRAMES_DIR / "000002.png"
+
+
+def test_a_window_id_is_written_only_where_the_platform_gave_one() -> None:
+    assert to_json(EDITOR) == {"title": "Übersicht — Notizen", "app": "Mousepad", "rect": [100, 50, 800, 600]}
+    assert to_json(replace(EDITOR, id=6291459))["id"] == 6291459
 
 
 def test_load_accepts_a_string_path(tmp_path: Path) -> None:
@@ -201,6 +207,10 @@ def test_wrong_field_type_is_skipped_naming_the_field(tmp_path: Path, field: str
         (b'{"type":"key_press","t":1.0,"key":null,"char":"s","mods":["ctrl",1]}', "'mods'"),
         (b'{"type":"window","t":1.0,"window":{"title":"x","app":null,"rect":[1,2,3]}}', "rectangle"),
         (b'{"type":"window","t":1.0,"window":"Mousepad"}', "'window'"),
+        (b'{"type":"window","t":1.0,"window":{"title":"x","app":null,"id":"0x600003"}}', "'id'"),
+        (b'{"type":"window","t":1.0,"window":{"title":"x","app":null,"id":true}}', "'id'"),
+        (b'{"type":"window","t":1.0,"window":{"title":"x","app":null,"id":-1}}', "window id from 0"),
+        (b'{"type":"window","t":1.0,"window":{"title":"x","app":null,"id":18446744073709551616}}', "2**64"),
         (
             b'{"type":"capture","t":1.0,"x":1,"y":2,"frame":{"file":"a.png","monitor":true,"t":1}}',
             "'monitor'",

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import mss
@@ -15,7 +16,8 @@ from PIL import Image
 
 from capture import load_recording
 from capture.format import FORMAT_VERSION
-from capture.models import CaptureEvent, KeyEvent, MouseButtonEvent
+from capture.models import CaptureEvent, Event, KeyEvent, MouseButtonEvent, WindowEvent, WindowInfo
+from generator.pipeline.segment import segment
 from generator.sample.xsession import App, RecorderProcess, SessionError, VirtualDisplay, Xdo, wait_until
 
 pytestmark = pytest.mark.gui
@@ -334,15 +336,88 @@ def test_existing_recording_is_never_overwritten(recorder: Start, xdo: Xdo, tmp_
     assert (first.out / "events.jsonl").read_bytes() == before
 
 
-def test_caps_lock_gives_the_characters_the_app_receives(recorder: Start, xdo: Xdo, mousepad: App) -> None:
+# Letters and Caps Lock presses at xdotool's full speed (no delay), the lock on at the start: the recorder
+# handles most letters after X has toggled the lock for the presses that follow them
+CAPS_BURST = (
+    *("key", "--delay", 0, "a", "Caps_Lock", "b"),  # A; off: b
+    *("keydown", "Caps_Lock", "key", "--delay", 0, "c", "keyup", "Caps_Lock", "key", "--delay", 0, "d"),  # on
+    *("keydown", "Caps_Lock", "key", "--delay", 0, "e", "keyup", "Caps_Lock"),  # on until this release: E
+    *("key", "--delay", 0, "f", "shift+g", "Caps_Lock", "shift+h", "i", "Caps_Lock", "j"),
+)
+CAPS_TYPED = "AbCDEfGhIj"
+
+
+def caps_lock_on(display: VirtualDisplay) -> bool:
+    from Xlib import display as xdisplay
+
+    conn = xdisplay.Display(display.name)
+    try:
+        return bool(conn.get_keyboard_control().led_mask & 1)
+    finally:
+        conn.close()
+
+
+def test_caps_lock_gives_each_letter_the_case_of_the_presses_before_it(
+    display: VirtualDisplay, recorder: Start, xdo: Xdo, mousepad: App, tmp_path: Path
+) -> None:
+    xdo("key", "Caps_Lock")  # on before the recording starts
+    try:
+        rec = recorder()
+        x, y = text_area(mousepad)
+        xdo("mousemove", x, y, "click", "1")
+        xdo(*CAPS_BURST)
+        keys = wait_for_key(rec, "j")
+        xdo("key", "ctrl+s")
+        notes = tmp_path / "notes.txt"
+        wait_until(lambda: CAPS_TYPED in notes.read_text(), 15, f"mousepad to save {CAPS_TYPED!r}")
+        assert rec.signal()[0] == 0
+    finally:
+        if caps_lock_on(display):
+            xdo("key", "Caps_Lock")  # the display is shared with the next tests
+    chars = [k.char for k in keys if k.type == "key_press" and k.char]
+    assert "".join(chars) == CAPS_TYPED, "the characters mousepad received (and saved)"
+    values = [d.value for d in segment(load_recording(rec.out)) if d.action == "type"]
+    assert values == [CAPS_TYPED]
+
+
+APPS = Path(__file__).parent / "apps"
+SUBJECT = "Quarterly report"  # typed into tests/apps/retitle.html, whose title follows the field's value
+
+
+def typed(rec: RecorderProcess) -> str:
+    return "".join(k.char or "" for k in key_events(rec, "key_press"))
+
+
+def without_window_ids(event: Event) -> Event:
+    """``event`` as a recorder that knew windows only by their title would have written it."""
+    window = getattr(event, "window", None)
+    return replace(event, window=replace(window, id=None)) if isinstance(window, WindowInfo) else event  # type: ignore[arg-type]
+
+
+@pytest.mark.browser
+def test_a_window_whose_title_changes_while_typing_stays_one_window(
+    recorder: Start, xdo: Xdo, chromium_page: Callable[[Path, str], App]
+) -> None:
+    page = chromium_page(APPS / "retitle.html", "vsop retitle test")
+    x, y, _, _ = page.geometry
     rec = recorder()
-    x, y = text_area(mousepad)
-    xdo("mousemove", x, y, "click", "1")
-    xdo("key", "Caps_Lock", "a", "b", "shift+c")
-    # Caps Lock off again once the recorder has the C key, as a hand would be: the recorder reads the lock's
-    # state when it handles a key, and 12 ms later (xdotool's pace) it can be off already on a busy machine
-    wait_until(lambda: any((k.char or "").lower() == "c" for k in key_events(rec, "key_press")), 15, "C")
-    xdo("key", "Caps_Lock", "d")
-    keys = wait_for_key(rec, "d")
+    xdo("mousemove", x + 300, y + 40, "click", "1")
+    xdo("type", "--delay", 80, SUBJECT)  # a person's pace: the title changes between two keys
+    wait_until(lambda: xdo.active_title().startswith(f"({len(SUBJECT)}) "), 15, "the page's last title")
+    wait_until(lambda: typed(rec) == SUBJECT, 15, f"the keys of {SUBJECT!r}")
     assert rec.signal()[0] == 0
-    assert [k.char for k in keys if k.type == "key_press" and k.char] == ["A", "B", "c", "d"]
+
+    recording = load_recording(rec.out)
+    assert recording.problems == ()
+    (press,) = [e for e in recording.events if isinstance(e, MouseButtonEvent) and e.type == "mouse_press"]
+    assert press.window is not None and press.window.id is not None
+    window_id = press.window.id
+    keys = [e for e in recording.events if isinstance(e, KeyEvent) and e.type == "key_press" and e.char]
+    assert "".join(k.char or "" for k in keys) == SUBJECT
+    assert all(k.window is not None and k.window.id == window_id for k in keys)
+    titles = {e.window.title for e in recording.events if isinstance(e, WindowEvent) and e.window is not None}
+    assert len(titles) >= 2, f"the title changed while the person typed: {titles}"
+    assert all(k.frame is None and k.element is None for k in keys[1:]), "one typing run to the recorder"
+    assert [(d.action, d.value) for d in segment(recording) if d.dropped is None] == [("type", SUBJECT)]
+    by_title = replace(recording, events=tuple(without_window_ids(e) for e in recording.events))
+    assert len([d for d in segment(by_title) if d.action == "type"]) > 1, "split by the title rule alone"

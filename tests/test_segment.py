@@ -194,6 +194,40 @@ def test_window_change_ends_the_text_but_a_title_edit_mark_does_not() -> None:
     assert summary(s.drafts()) == [("type", "abcd"), ("type", "ef")]
 
 
+def test_a_window_whose_title_changes_while_typing_is_the_same_window_by_its_id() -> None:
+    inbox = WindowInfo("Inbox - Mail", "Chromium", None, id=0x600003)
+    s = Stream().add(WindowEvent(0.0, inbox)).click(400, 300).type("Quar")
+    s.add(WindowEvent(s.tick(0.1), replace(inbox, title="(1) Inbox - Mail"))).type("terly")
+    s.add(WindowEvent(s.tick(0.1), replace(inbox, title="Quarterly - Draft"))).type(" report")
+    assert summary(s.drafts()) == [("type", "Quarterly report")]
+
+
+def test_another_window_with_the_same_title_ends_the_text_by_its_id() -> None:
+    first = WindowInfo("Untitled - Mousepad", "Mousepad", None, id=0x600003)
+    s = Stream().add(WindowEvent(0.0, first)).type("ab")
+    s.add(WindowEvent(s.tick(0.1), replace(first, id=0x800003))).type("cd")
+    assert summary(s.drafts()) == [("type", "ab"), ("type", "cd")]
+
+
+def test_a_window_without_id_falls_back_to_its_title() -> None:
+    """A recording made before windows had an id, or a platform that gives none: the title rule."""
+    with_id = replace(CRM, id=0x600003)
+    s = Stream().add(WindowEvent(0.0, with_id)).type("ab")
+    s.add(WindowEvent(s.tick(0.1), replace(CRM, title="(1) Acme CRM"))).type("cd")
+    s.add(WindowEvent(s.tick(0.1), replace(with_id, title="(1) Acme CRM"))).type("ef")
+    assert summary(s.drafts()) == [("type", "ab"), ("type", "cdef")]
+
+
+def test_typing_after_a_click_keeps_the_click_when_only_the_title_changed() -> None:
+    form = WindowInfo("Order form", "Chromium", None, id=0x600003)
+    s = Stream().add(WindowEvent(0.0, form))
+    s.add(MouseButtonEvent("mouse_press", s.tick(1), 40, 10, "left", form, s.frame()))
+    s.add(MouseButtonEvent("mouse_release", s.tick(0.08), 40, 10, "left"))
+    s.add(WindowEvent(s.tick(0.1), replace(form, title="(1) Order form"))).type("42")
+    drafts = s.drafts()
+    assert summary(drafts) == [("type", "42")] and drafts[0].point == (40, 10)
+
+
 def test_capture_hotkey_is_a_capture_step_and_pause_ends_the_text() -> None:
     s = Stream().type("ab")
     s.add(StateEvent("pause", s.tick(0.1))).add(StateEvent("resume", s.tick(1))).type("cd").add(

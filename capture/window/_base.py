@@ -20,7 +20,8 @@ class WindowBackend(Protocol):
     def active_pid(self) -> int | None:
         """The process id of the active window."""
 
-    def caps_lock(self) -> bool:
-        """True when Caps Lock is on and the input listener's characters do not show it yet (X11)."""
+    def caps_lock(self) -> bool | None:
+        """Whether Caps Lock is on now, where the input listener's characters do not show it (X11); None
+        where they do (Windows) or nothing can tell (dummy): the recorder then corrects no character."""
 
     def close(self) -> None: ...

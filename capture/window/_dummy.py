@@ -16,8 +16,8 @@ class Backend:
     def active_pid(self) -> int | None:
         return None
 
-    def caps_lock(self) -> bool:
-        return False
+    def caps_lock(self) -> bool | None:
+        return None
 
     def close(self) -> None:
         pass

@@ -68,8 +68,8 @@ class Backend:
         finally:
             self._kernel32.CloseHandle(handle)
 
-    def caps_lock(self) -> bool:
-        return False  # pynput's win32 listener translates keys with the keyboard state, Caps Lock included
+    def caps_lock(self) -> bool | None:
+        return None  # pynput's win32 listener translates keys with the keyboard state, Caps Lock included
 
     def close(self) -> None:
         pass

@@ -68,7 +68,9 @@ class Backend:
         return client_window(child, self._wm_state) if child else None
 
     def _info(self, win: Any) -> WindowInfo:
-        return WindowInfo(title=self._title(win), app=self._app(win), rect=self._rect(win))
+        """``win`` is the client window (the one ``_NET_ACTIVE_WINDOW`` names, or the one with ``WM_STATE``
+        under a point): its id is the same whether it was found active or under the pointer."""
+        return WindowInfo(title=self._title(win), app=self._app(win), rect=self._rect(win), id=int(win.id))
 
     def _title(self, win: Any) -> str | None:
         prop = win.get_full_property(self._name, self._utf8)
@@ -86,7 +88,7 @@ class Backend:
         origin = win.translate_coords(self._root, 0, 0)
         return Rect(-origin.x, -origin.y, geom.width, geom.height)
 
-    def caps_lock(self) -> bool:
+    def caps_lock(self) -> bool | None:
         """pynput's X listener applies Shift but not Caps Lock; read the lock's LED from the server."""
         return bool(self._d.get_keyboard_control().led_mask & 1)
 

@@ -11,6 +11,8 @@ Rules (each tested in tests/test_segment.py):
 - ctrl/alt/cmd combinations are ``hotkey`` steps; alt+tab followed by a window change is ``switch_window``;
 - other keys (enter, tab, escape...) are ``key`` steps; repeats of one key merge with a count;
 - scroll notches in one direction at one place merge into one ``scroll`` step;
+- a window change is another window (``WindowInfo.same``: by the window's id, else by application and title),
+  not the same window with a new title;
 - a click after which the screen did not change, and that no typing follows, is kept as dropped;
 - a note event becomes the note of the step current at its time (``generator/pipeline/notes.py``).
 """
@@ -241,11 +243,11 @@ class _Segmenter:
         if event.window is None:
             return
         previous, self.window = self.window, event.window
-        if previous is None or _same_window(previous, event.window):
+        if previous is None or previous.same(event.window):
             return  # the first window seen, or the same window with a changed title
         self.end_text()
         click = self.field_click
-        if click is not None and (click.window is None or not _same_window(click.window, event.window)):
+        if click is not None and (click.window is None or not click.window.same(event.window)):
             self.field_click = None  # typing into a window that opened after the click is not typed into it
         last = self.drafts[-1] if self.drafts else None
         if last is not None and last.action == "hotkey" and last.value in SWITCH_KEYS:
@@ -314,8 +316,3 @@ def _is_modifier(key: str) -> bool:
 def _combo(event: KeyEvent) -> str:
     key = event.key if event.key is not None else (event.char or "").lower()
     return "+".join((*event.mods, key))
-
-
-def _same_window(a: WindowInfo, b: WindowInfo) -> bool:
-    """The same window, even when its title marks unsaved changes (``*notes.txt``)."""
-    return a.app == b.app and (a.title or "").lstrip("*● ") == (b.title or "").lstrip("*● ")
