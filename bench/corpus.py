@@ -1,15 +1,15 @@
 """Corpus benchmark: steps right on applications the sample never shows, with the accessibility tree and by
 OCR alone, and secrets written.
 
-The corpus (generator/sample/corpus/: web pages in Chromium, zenity's GTK 3 dialogs, a PySide6 window) is
-performed for real with xdotool on a private 1280x800 Xvfb display with its session and accessibility
-buses, while ``vsop record`` runs (or an earlier recording of it is read, ``--recordings``). Each recording
-becomes a guide (``generate``), scored with ``generator.sample.check.score``: a step is right when its action,
-target and value all match the scenario's, in order; the share is right steps over expected steps (over
-generated steps where more were made). Then the same recordings with the accessibility tree's data removed
-(OCR only), scored the same way. Secrets: both libraries are built into sites (``vsop build``) and each guide
-with a password or PIN field exported (html, md, pdf); every file of the libraries (OCR cache included),
-sites and exports is read, bytes and PDF text, for each secret typed.
+The corpus (generator/sample/corpus/: web pages in Chromium, zenity's GTK 3 dialogs, a PySide6 window, a Tk
+window) is performed for real with xdotool on a private 1280x800 Xvfb display with its session and
+accessibility buses, while ``vsop record`` runs (or an earlier recording of it is read, ``--recordings``).
+Each recording becomes a guide (``generate``), scored with ``generator.sample.check.score``: a step is right
+when its action, target and value all match the scenario's, in order; the share is right steps over expected
+steps (over generated steps where more were made). Then the same recordings with the accessibility tree's data
+removed (OCR only), scored the same way. Secrets: both libraries are built into sites (``vsop build``) and
+each guide with a password or PIN field exported (html, md, pdf); every file of the libraries (OCR cache
+included), sites and exports is read, bytes and PDF text, for each secret typed.
 
     python -m bench.corpus [--recordings DIR] [--keep DIR] [--json PATH]
 
@@ -41,7 +41,7 @@ from generator.sample.xsession import VirtualDisplay
 
 TARGET_TREE = 0.98
 TARGET_OCR = 0.90
-TOOLKITS = ("web", "gtk", "qt")
+TOOLKITS = ("web", "gtk", "qt", "tk")
 SIZE = (1280, 800)
 
 

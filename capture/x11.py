@@ -24,9 +24,24 @@ def client_window(win: Any, wm_state: int, depth: int = 0) -> Any:
 
 
 def window_pid(win: Any, net_wm_pid: int) -> int | None:
-    """``_NET_WM_PID`` (the atom ``net_wm_pid``): set by nearly every toolkit (GTK, Qt, Chromium), not by bare
-    X clients."""
+    """The process of ``win``: its ``_NET_WM_PID`` (the atom ``net_wm_pid``), set by nearly every toolkit
+    (GTK, Qt, Chromium), else the process of the X client that made it (:func:`client_pid`: Tk and bare X
+    clients set no ``_NET_WM_PID``)."""
     from Xlib import Xatom
 
     prop = win.get_full_property(net_wm_pid, Xatom.CARDINAL)
-    return int(prop.value[0]) if prop is not None and len(prop.value) else None
+    return int(prop.value[0]) if prop is not None and len(prop.value) else client_pid(win)
+
+
+def client_pid(win: Any) -> int | None:
+    """The process of the X client that made ``win``, as the X server knows it (the X-Resource extension;
+    only for a client on this machine). None where the server has no such extension or does not know."""
+    from Xlib.ext import res
+
+    try:
+        opcode = win.display.get_extension_major(res.extname)
+    except KeyError:
+        return None  # the server has no X-Resource extension
+    spec = {"client": win.id, "mask": res.LocalClientPIDMask}
+    ids = res.QueryClientIds(display=win.display, opcode=opcode, specs=[spec]).ids
+    return next((int(i.value[0]) for i in ids if i.spec.mask == res.LocalClientPIDMask and i.value), None)

@@ -20,10 +20,11 @@ from capture.accessibility import AccessibilityTimeout, open_accessibility
 from capture.accessibility._atspi import Backend
 from capture.accessibility._atspi_describe import is_secret, role_of
 from capture.accessibility._atspi_tree import Node
+from capture.accessibility._x11 import Screen
 from capture.accessibility.bus import a11y_address, session_address
 from capture.errors import BackendUnavailableError
 from capture.models import Element
-from generator.sample.xsession import App, SessionError, VirtualDisplay, at_home, end, wait_until
+from generator.sample.xsession import App, SessionError, VirtualDisplay, Xdo, at_home, end, wait_until
 from tests.conftest import chromium_binary, need
 
 FORM = """<!doctype html>
@@ -371,6 +372,42 @@ def test_hung_application_times_out_and_others_still_answer(
         assert focused is None or focused.app == "Chromium"
     finally:
         os.kill(proc.pid, signal.SIGCONT)
+
+
+TK_WINDOW = """
+import sys, tkinter
+root = tkinter.Tk(); root.title("Tk over Chromium")
+root.geometry(f"300x80+{sys.argv[1]}+{sys.argv[2]}")
+tkinter.Entry(root).pack(fill="both", expand=True)
+root.mainloop()
+"""
+
+
+@pytest.mark.gui
+@pytest.mark.browser
+def test_a_window_without_a_tree_over_one_with_a_tree_names_nothing(
+    backend: Backend, chromium_form: dict, a11y_display: VirtualDisplay, tmp_path: Path
+) -> None:
+    """Tk sets no _NET_WM_PID and exposes no tree: its process is found from the X server (X-Resource), and
+    a point in its window names nothing rather than the Chromium field behind it."""
+    pytest.importorskip("tkinter")
+    x, y = screen_points(backend, chromium_form)["cust"]
+    under = backend.element_at(x, y, pid=chromium_form["app"].proc.pid, timeout=ASKED)
+    assert under is not None and under.name == "Customer"
+    script = tmp_path / "tk_window.py"
+    script.write_text(TK_WINDOW)
+    env = app_env(a11y_display, tmp_path)
+    proc = subprocess.Popen([sys.executable, str(script), str(x - 150), str(y - 40)], env=env)
+    screen = Screen(a11y_display.name)
+    try:
+        Xdo(a11y_display).window_of(proc.pid, timeout=20)
+        target = wait_until(lambda: (t := screen.at(x, y)).pid == proc.pid and t, 20, "the Tk window's pid")
+        assert target.title == "Tk over Chromium" and not target.popup
+        assert backend.element_at(x, y, pid=target.pid, timeout=ASKED) is None
+        assert backend.exposes(proc.pid) is False
+    finally:
+        screen.close()
+        end(proc)  # type: ignore[arg-type]
 
 
 @pytest.mark.gui

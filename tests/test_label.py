@@ -428,6 +428,28 @@ def test_a_list_rows_cells_are_separate_targets() -> None:
     assert text_of(words, (540, 356), "pointer") == "Oslo Steelworks"
 
 
+def test_menu_bar_items_a_few_spaces_apart_are_separate_targets() -> None:
+    """A menu bar (Tk's) sets its items about three spaces apart: more than 1.2 heights of the letters, if not
+    of a box that a descender ("Help") makes taller."""
+    bar = [word("File", 90, 89, 23, 11), word("Help", 128, 89, 30, 14)]  # 15 px apart
+    assert text_of(bar, (101, 94), "pointer") == "File"
+    assert text_of(bar, (140, 94), "pointer") == "Help"
+    assert text_of(line("Save and print", 100, 300), (110, 306), "pointer") == "Save and print"
+    dash = [word("Northwind", 100, 200, 72), word("-", 177, 206, 5, 2), word("Returns", 187, 200, 56)]
+    assert text_of(dash, (120, 206), "pointer") == "Northwind - Returns"  # a dash is no measure of height
+
+
+def test_a_field_edge_read_with_a_word_is_not_part_of_it() -> None:
+    """Tesseract reads the edge of a combo box or an entry against its text as "|"."""
+    words = [
+        word("|Damaged", 241, 188, 71, 19, 72),
+        word("in", 318, 190, 11, 11),
+        word("transit", 334, 190, 45),
+    ]
+    assert text_of(words, (311, 197), "pointer") == "Damaged in transit"
+    assert text_of([word("PO-3103|", 244, 159, 60, 17)], (270, 166), "pointer") == "PO-3103"
+
+
 def test_a_heading_over_a_field_with_a_placeholder_is_not_its_label() -> None:
     field = Rect(91, 157, 280, 33)
     heading = [word("Staff", 92, 117, 56, 16), word("login", 156, 117, 56, 20)]

@@ -52,6 +52,7 @@ COLUMN_SLACK = 4  # px: left edges this close start one column
 _MASKED = re.compile(r"^(?:[•●◦∙·⋅*○⬤]{3,}|[eocO0°.•●*]{4,})$")  # bullets, and what tesseract reads for them
 _ICONS = "Oo0Q©®@"  # what tesseract reads for a radio button, a checkbox or a round icon
 _QUOTES = "\"'`\u2018\u2019\u201c\u201d"  # straight and curly quotes
+_EDGES = "|"  # what tesseract reads for the edge of a field or a button drawn against a word
 _PLACEHOLDER = re.compile(
     r"\.\.\.$|…$|^e\.\s?g\.|^enter\s|, |"
     r"^[ymdh]{1,4}(?:[-/.: ][ymdh]{1,4})+$",  # a date or time format: YYYY-MM-DD, dd/mm/yyyy, hh:mm
@@ -149,16 +150,17 @@ def phrases(words: Iterable[Word]) -> list[Phrase]:
 
 
 def targets(phrase: Phrase, lines: Sequence[Phrase] = (), look: Look | None = None) -> list[Phrase]:
-    """The phrase split where its words are far apart (``TARGET_GAP`` line heights), or set apart as columns
-    are (another of ``lines`` starts words at the same two places: rows of a table, of row actions), or
-    something is drawn between them (``look``): what a click acts on is one word group, and two buttons side
-    by side ("Approve" "Reject") or the cells of a list row ("Oslo Steelworks" "40") read as one phrase."""
+    """The phrase split where its words are far apart (``TARGET_GAP`` heights of their letters), or set apart
+    as columns are (another of ``lines`` starts words at the same two places: rows of a table, of row
+    actions), or something is drawn between them (``look``): what a click acts on is one word group, and two
+    buttons side by side ("Approve" "Reject"), the cells of a list row ("Oslo Steelworks" "40") or the items
+    of a menu bar ("File" "Help") read as one phrase."""
     others = [p for p in lines if p is not phrase and _gap_y(p.box, _middle_y(phrase.box)) > 0]
     starts = [{w.box.left for w in p.words} for p in others]
     parts: list[list[Word]] = [[phrase.words[0]]]
     for word in phrase.words[1:]:
         last = parts[-1][-1]
-        gap, height = word.box.left - _right(last.box), max(word.box.height, last.box.height)
+        gap, height = word.box.left - _right(last.box), _letters_height(last, word)
         first = parts[-1][0].box.left
         columns = gap > COLUMN_GAP * height and any(
             _starts_at(s, first) and _starts_at(s, word.box.left) for s in starts
@@ -168,6 +170,14 @@ def targets(phrase: Phrase, lines: Sequence[Phrase] = (), look: Look | None = No
         else:
             parts[-1].append(word)
     return [Phrase(tuple(p)) for p in parts]
+
+
+def _letters_height(a: Word, b: Word) -> int:
+    """The height of two neighbouring words' letters: the shorter box of the two that hold a letter or digit
+    (a descender, as in "Help", or a border read with a word makes a box taller than its line's letters; a
+    dash alone is no measure)."""
+    lettered = [w.box.height for w in (a, b) if any(c.isalnum() for c in w.text)]
+    return min(lettered) if lettered else max(a.box.height, b.box.height)
 
 
 def _clickable(groups: list[Phrase], point: tuple[int, int], unit: float, look: Look | None) -> list[Phrase]:
@@ -382,7 +392,8 @@ def _accept(phrase: Phrase, min_conf: float) -> Label | None:
     words = _trim(phrase.words, min_conf)
     if not words or looks_masked(words):
         return None
-    text = " ".join(w.text for w in words).strip(_QUOTES).lstrip("*").rstrip(":*").strip(_QUOTES).strip()
+    text = " ".join(w.text for w in words).strip(_EDGES).strip(_QUOTES).lstrip("*").rstrip(":*")
+    text = text.strip(_QUOTES).strip()
     conf = fmean(w.conf for w in words)
     if conf < min_conf or looks_garbage(text):
         return None

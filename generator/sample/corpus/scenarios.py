@@ -1,9 +1,10 @@
 """The corpus: scenarios on applications vsop's sample never shows, with the steps a correct guide names.
 
-Three toolkits: web pages in Chromium (``web/``: labels left of fields, above them, only a placeholder,
+Four toolkits: web pages in Chromium (``web/``: labels left of fields, above them, only a placeholder,
 icon-only toolbar buttons, a table with row actions, a menu, modal dialogs, tabs, a two-column form), GTK 3
-dialogs from Debian (zenity), and a small Qt window (``qtform.py``, PySide6). Password and PIN fields in
-seven layouts; their secrets (``SECRETS``) must never be written anywhere.
+dialogs from Debian (zenity), a small Qt window (``qtform.py``, PySide6) and a small Tk window
+(``tkform.py``, tkinter: no accessibility tree on Linux, so named by OCR and the pixels alone). Password and
+PIN fields in eight layouts; their secrets (``SECRETS``) must never be written anywhere.
 
 Each scenario is performed by the sample driver (``generator/sample/driver/``) with real X input while
 ``vsop record`` runs; ``steps`` are what the guide must say, (action, target, value), as in
@@ -39,11 +40,13 @@ SECRETS: dict[str, str] = {
     "courier": "908172",
     "depot": "Depot-Key-77",
     "stock": "550433",
+    "returns": "Rx-Mgr-5521",
 }
 """The secret typed into each password or PIN field of the corpus, by the field's scenario."""
 
 ZENITY = ("zenity", "--width", "460")
 QT_FORM = (sys.executable, "-m", "generator.sample.corpus.qtform")
+TK_FORM = (sys.executable, "-m", "generator.sample.corpus.tkform")
 
 
 def page(name: str) -> str:
@@ -534,6 +537,50 @@ TRANSFER = Scenario(
     titles=("Northwind Stock",),
 )
 
+RETURN = Scenario(
+    id="register-return",
+    title="Register a customer return",
+    stage="customer-delivery",
+    app="program",
+    start=None,
+    command=TK_FORM,
+    actions=(
+        *beside("Customer", "Oslo Steelworks", 220),
+        *beside("Order number", "PO-3103", 220),
+        ClickText("Damaged in transit"),
+        ClickText("Wrong item"),
+        *beside("Quantity", "4", 170),
+        *beside("Manager password", SECRETS["returns"], 220),
+        ClickText("Restock the items"),
+        ClickText("Replacement"),
+        *below("Notes", "Two boxes dented", 20),
+        ClickText("Save"),
+        WaitFor(
+            file=OUTPUT,
+            contains="saved customer=Oslo Steelworks order=PO-3103 reason=Wrong item quantity=4 restock=True "
+            "remedy=Replacement notes=Two boxes dented password=set",
+        ),
+        ClickText("File"),
+        ClickText("New return"),
+        WaitFor(file=OUTPUT, contains="new return"),
+    ),
+    steps=(
+        step("type", "Customer", "Oslo Steelworks"),
+        step("type", "Order number", "PO-3103"),
+        step("click", "Damaged in transit"),
+        step("click", "Wrong item"),
+        step("type", "Quantity", "4"),
+        step("type", "Manager password", None),
+        step("click", "Restock the items"),
+        step("click", "Replacement"),
+        step("type", "Notes", "Two boxes dented"),
+        step("click", "Save"),
+        step("click", "File"),
+        step("click", "New return"),
+    ),
+    titles=("Northwind Returns",),
+)
+
 CORPUS: tuple[Scenario, ...] = (
     SUPPLIER,
     SHIPMENT,
@@ -549,6 +596,7 @@ CORPUS: tuple[Scenario, ...] = (
     DELETE_BATCH,
     STOCK,
     TRANSFER,
+    RETURN,
 )
 """Every scenario of the corpus, in the order it is recorded (the web pages share one Chromium)."""
 
@@ -556,9 +604,12 @@ TOOLKITS = {"chromium": "web", "program": "gtk"}
 
 
 def toolkit(scenario: Scenario) -> str:
-    """The toolkit of the scenario's screens: web (Chromium), gtk (zenity) or qt (the PySide6 window)."""
+    """The toolkit of the scenario's screens: web (Chromium), gtk (zenity), qt (the PySide6 window) or tk
+    (the tkinter window)."""
     if scenario.command == QT_FORM:
         return "qt"
+    if scenario.command == TK_FORM:
+        return "tk"
     return TOOLKITS[scenario.app]
 
 

@@ -115,8 +115,34 @@ class Xdo:
         raise SessionError(f"xdotool getactivewindow getwindowname failed: {done.stderr.strip()}")
 
     def window_of(self, pid: int, timeout: float = 60.0) -> str:
-        """The first visible window of process ``pid``, once it is mapped."""
-        return self.find_window("--pid", pid, timeout=timeout)
+        """The first visible window of process ``pid``, once it is mapped: the one whose ``_NET_WM_PID`` is
+        ``pid``, or, for a toolkit that sets no ``_NET_WM_PID`` (Tk), a titled one whose X client the X server
+        says ``pid`` runs (its X-Resource extension)."""
+
+        def attempt() -> str | None:
+            done = self._run(("search", "--onlyvisible", "--pid", pid), timeout=10)
+            if done.returncode == 0 and done.stdout.strip():
+                return done.stdout.split()[0]
+            titled = self._run(("search", "--onlyvisible", "--name", "."), timeout=10)
+            return next((w for w in titled.stdout.split() if self._client_pid(int(w)) == pid), None)
+
+        return wait_until(attempt, timeout, f"a window of process {pid}")
+
+    def _client_pid(self, window: int) -> int | None:
+        """The process id of the X client that made ``window`` (None when the X server does not know it, or
+        the window is gone)."""
+        from Xlib import display as xdisplay
+        from Xlib.error import XError
+
+        from capture.x11 import client_pid
+
+        conn = xdisplay.Display(self.env["DISPLAY"])
+        try:
+            return client_pid(conn.create_resource_object("window", window))
+        except XError:
+            return None  # the window is gone
+        finally:
+            conn.close()
 
     def find_window(self, *search: object, timeout: float = 60.0) -> str:
         """The first visible window that ``xdotool search`` finds with the options ``search``, once mapped."""
