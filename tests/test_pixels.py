@@ -8,7 +8,7 @@ import random
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from generator.pipeline.pixels import Grey, _edge, _edge_column, field_box
 from generator.sample import RECORDINGS
@@ -48,3 +48,30 @@ def test_field_boxes_on_a_real_form() -> None:
         grey = Grey.of(image)
     assert field_box(grey, (386, 407)) is not None  # the Phone field the step clicked
     assert field_box(grey, (5, 5)) is None
+
+
+def classic_entry(focused: bool) -> Image.Image:
+    """A white entry on a grey window as Tk (or Motif, or classic Windows) draws it: a sunken border (dark
+    above and left, light below and right), and a black focus ring around it while focused."""
+    image = Image.new("L", (400, 120), 217)
+    draw = ImageDraw.Draw(image)
+    if focused:
+        draw.rectangle((99, 39, 351, 61), outline=0)
+    draw.rectangle((100, 40, 350, 60), fill=255)
+    draw.line((100, 40, 350, 40), fill=153)
+    draw.line((100, 40, 100, 60), fill=153)
+    draw.line((100, 60, 350, 60), fill=230)
+    draw.line((350, 40, 350, 60), fill=230)
+    draw.line((20, 20, 380, 20), fill=130)  # a rule further up: part of the window, not of the field
+    return image
+
+
+@pytest.mark.parametrize("focused", [False, True], ids=["unfocused", "focused"])
+def test_a_white_field_on_a_grey_window_ends_at_its_border(focused: bool) -> None:
+    """The grey around the field differs from its inside as much as its border does: the edge is where the
+    border gives way to the window, not where the grey ends."""
+    box = field_box(Grey.of(classic_entry(focused)), (200, 50))
+    ring = 1 if focused else 0
+    assert box is not None
+    assert (box.top, box.top + box.height - 1) == (40 - ring, 60 + ring)
+    assert box.left in (100 - ring, 100) and box.left + box.width - 1 in (350, 350 + ring)

@@ -313,7 +313,8 @@ def _local_rect(recording: Recording, frame: FrameRef, rect: Rect) -> Rect:
 def _fields(recording: Recording, work: list[_Work], frames: Frames) -> None:
     """For every typing step: the box of its field (its element's bounds, else the field's edges found in
     the frame around the click) and whether what was typed is secret by what the element and the frames
-    show (masking dots there, then or later; ``generator/pipeline/secrets.py``). Labels come with OCR."""
+    show (what was typed masked there, then or later; ``generator/pipeline/secrets.py``). Labels come with
+    OCR."""
     for item in work:
         if item.draft.action != "type":
             continue
@@ -321,8 +322,9 @@ def _fields(recording: Recording, work: list[_Work], frames: Frames) -> None:
         if shot is not None:
             look = frames.look(shot.path) if shot.element is None and shot.point is not None else None
             item.field = shot.element or (field_box(look.grey, shot.point) if look and shot.point else None)
-        field = Field(item.draft.element, masked=masked_field(frames, item.draft, item.field))
-        item.secret = item.secret or is_secret(field, no_text=recording.meta.no_text)
+        told = is_secret(Field(item.draft.element), no_text=recording.meta.no_text)
+        point = shot.point if shot is not None else None
+        item.secret = item.secret or told or masked_field(frames, item.draft, item.field, point)
 
 
 def _label(

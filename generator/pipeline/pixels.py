@@ -23,6 +23,8 @@ EDGE_CONTRAST = 20  # grey levels between a field's inside and its border (or th
 EDGE_SHARE = 0.9  # an edge differs from the inside along this share of its length (anti-aliased corners)
 EDGE_PROBE = 3  # px each side of the point along which a top or bottom edge is first looked for
 EDGE_TRIES = 3  # lines above and below the point tried as the field's top and bottom edges
+GROUND_LINES = 4  # lines of one flat colour that end a run of edge lines: the ground around the field
+FLAT = 3  # grey levels: a line within this spread is of one flat colour
 MAX_UP, MAX_DOWN = 150, 150  # px from the point to a field's top or bottom edge (a text area is tall)
 MAX_SIDE = 1400  # px from the point to a field's left or right edge
 MIN_HEIGHT = 12  # px: a field is at least as tall as a line of text
@@ -85,7 +87,7 @@ def field_box(grey: Grey, point: tuple[int, int]) -> Rect | None:
     x, y = point
     if not (0 <= x < grey.width and 0 <= y < grey.height):
         return None
-    inside = _inside_colour(grey, x, y)
+    inside = inside_colour(grey, x, y)
     x0, x1 = max(0, x - EDGE_PROBE), min(grey.width, x + EDGE_PROBE + 1)
     tops = _edges(range(y - 1, max(-1, y - MAX_UP - 1), -1), lambda r: grey.row(r, x0, x1), inside)
     bottoms = _edges(range(y + 1, min(grey.height, y + MAX_DOWN + 1)), lambda r: grey.row(r, x0, x1), inside)
@@ -98,17 +100,38 @@ def field_box(grey: Grey, point: tuple[int, int]) -> Rect | None:
 
 
 def _edges(lines: range, read: Callable[[int], bytes], inside: int) -> list[int]:
-    """The first EDGE_TRIES lines that look like an edge, each the outer line of a run of such lines."""
+    """The first EDGE_TRIES lines that look like an edge, each the outer line of a run of such lines; where
+    the run's first lines (a border) give way to GROUND_LINES lines of another flat colour, the border's last
+    line (beyond it lies the ground around the field: a white field on a grey window differs from the window
+    as from its border)."""
     found: list[int] = []
+    first = previous = b""  # the pixels of the run's first line and of its last one
+    last, border, flat, ground = -1, -1, 0, False  # the run's last line; the border's; the flat end's length
     for i in lines:
-        if _edge(read(i), inside):
-            if found and abs(found[-1] - i) == 1:
-                found[-1] = i
-            elif len(found) < EDGE_TRIES:
-                found.append(i)
+        line = read(i)
+        if not _edge(line, inside):
+            continue
+        if found and abs(last - i) == 1:
+            if ground:
+                pass  # the ground goes on: the edge stays where the border ended
+            elif _one_colour(line, previous):
+                flat += 1
             else:
-                break
+                border, flat = last, 0
+            ground = ground or (flat >= GROUND_LINES and border >= 0 and not _one_colour(line, first))
+            found[-1] = border if ground else i
+        elif len(found) < EDGE_TRIES:
+            found.append(i)
+            first, border, flat, ground = line, -1, 0, False
+        else:
+            break
+        last, previous = i, line
     return found
+
+
+def _one_colour(a: bytes, b: bytes) -> bool:
+    """Two lines of one and the same flat colour."""
+    return bool(a and b) and max(a) - min(a) <= FLAT and max(b) - min(b) <= FLAT and abs(a[0] - b[0]) <= FLAT
 
 
 def _box(grey: Grey, point: tuple[int, int], top: int, bottom: int, inside: int) -> Rect | None:
@@ -182,7 +205,7 @@ def _broken_underline(grey: Grey, left: Rect, right: Rect, background: int) -> b
 
 def faint(grey: Grey, text: Rect) -> bool:
     """Whether the text in ``text`` is drawn faint (a placeholder) rather than in full ink (a value)."""
-    inside = _inside_colour(grey, text.left + text.width // 2, text.top + text.height // 2)
+    inside = inside_colour(grey, text.left + text.width // 2, text.top + text.height // 2)
     values = [
         v
         for r in range(max(0, text.top), min(grey.height, text.top + text.height))
@@ -199,36 +222,39 @@ def masking_dots(grey: Grey, region: Rect | None = None) -> list[Rect]:
 
     ``region`` (frame pixels) limits the search; None scans the whole frame.
     """
-    area = _clip(region or Rect(0, 0, grey.width, grey.height), grey)
+    area = clip(region or Rect(0, 0, grey.width, grey.height), grey)
     if area.width <= 0 or area.height <= 0:
         return []
-    background = _inside_colour(grey, area.left + area.width // 2, area.top + area.height // 2)
-    table = bytes(35 if abs(v - background) >= INK else 46 for v in range(256))  # "#" ink, "." not
+    table = ink_table(background(grey, area))
     found: list[Rect] = []
     for y in range(area.top, area.top + area.height):
         row = grey.row(y, area.left, area.left + area.width).translate(table)
         runs = [(area.left + m.start(), m.end() - m.start()) for m in _RUN.finditer(row)]
-        for chain in _chains([r for r in runs if DOT_MIN <= r[1] <= DOT_MAX]):
+        for chain in chains([r for r in runs if DOT_MIN <= r[1] <= DOT_MAX], MIN_DOTS, _continues):
             dots = _round_dots(grey, chain, y, table)
             if dots is not None and not any(dots.overlaps(f) for f in found):
                 found.append(dots)
     return found
 
 
-def _chains(runs: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
-    """Stretches of at least MIN_DOTS runs of one width at one spacing (a gap of up to three widths)."""
-    chains: list[list[tuple[int, int]]] = []
-    chain: list[tuple[int, int]] = []
+Run = tuple[int, int]  # a run of ink on one row: its start and width
+
+
+def chains(runs: list[Run], least: int, continues: Callable[[list[Run], Run], bool]) -> list[list[Run]]:
+    """Stretches of at least ``least`` runs, each of which ``continues`` the stretch before it (for dots:
+    one width at one spacing, a gap of up to three widths)."""
+    found: list[list[Run]] = []
+    chain: list[Run] = []
     for run in runs:
-        if chain and _continues(chain, run):
+        if chain and continues(chain, run):
             chain.append(run)
             continue
-        if len(chain) >= MIN_DOTS:
-            chains.append(chain)
-        chain = [chain[-1], run] if chain and _continues(chain[-1:], run) else [run]
-    if len(chain) >= MIN_DOTS:
-        chains.append(chain)
-    return chains
+        if len(chain) >= least:
+            found.append(chain)
+        chain = [chain[-1], run] if chain and continues(chain[-1:], run) else [run]
+    if len(chain) >= least:
+        found.append(chain)
+    return found
 
 
 def _continues(chain: list[tuple[int, int]], run: tuple[int, int]) -> bool:
@@ -276,7 +302,23 @@ def _solid(grey: Grey, left: int, width: int, top: int, bottom: int, table: byte
     return all(b"#" not in grey.row(r, x0, x1).translate(table) for r in outside)
 
 
-def _inside_colour(grey: Grey, x: int, y: int) -> int:
+def background(grey: Grey, area: Rect) -> int:
+    """The most common grey level in ``area`` (inside a field: its background, whatever fills its middle)."""
+    rows = b"".join(
+        grey.row(y, area.left, area.left + area.width) for y in range(area.top, area.top + area.height)
+    )
+    counts = Image.frombytes("L", (area.width, area.height), rows).histogram()
+    return counts.index(max(counts))
+
+
+@functools.cache
+def ink_table(background: int) -> bytes:
+    """A bytes.translate table: ``#`` for the grey levels at least INK from ``background`` (ink), ``.``
+    for the others."""
+    return bytes(35 if abs(v - background) >= INK else 46 for v in range(256))
+
+
+def inside_colour(grey: Grey, x: int, y: int) -> int:
     """The most common grey level near (x, y): the background of the field or line there."""
     counts: Counter[int] = Counter()
     for r in range(max(0, y - 3), min(grey.height, y + 4)):
@@ -361,7 +403,7 @@ def _holds(box: Rect, inner: Rect) -> bool:
     )
 
 
-def _clip(rect: Rect, grey: Grey) -> Rect:
+def clip(rect: Rect, grey: Grey) -> Rect:
     left, top = max(0, rect.left), max(0, rect.top)
     right, bottom = min(grey.width, rect.left + rect.width), min(grey.height, rect.top + rect.height)
     return Rect(left, top, max(0, right - left), max(0, bottom - top))

@@ -6,8 +6,13 @@ A typed value is secret when any of these says so, whatever else says otherwise:
 - the element typed into is a password or protected field (its role or states);
 - any name the field goes by matches the secret words: every label candidate OCR read around the field, and
   the element's name, label relation, description and placeholder;
-- masking dots showed in the field's box, in the frame of the step or in any later frame (or, for a field
-  whose place is unknown, dots appeared anywhere on the next frame that were not on the one before).
+- the field showed what was typed masked, whatever glyph masks it (:func:`masked_field`): in the field's box
+  on a later frame, on the line that was clicked, a run of identical glyphs (``generator/pipeline/glyphs.py``:
+  compared by their pixels, evenly spaced, nothing else written right beside them), one per character typed
+  or at least MIN_DOTS of them, where the characters typed were not all the same (typing "1111" into a plain
+  field shows four identical glyphs too: such a value is withheld only by the other rules); or round masking
+  dots (``masking_dots``) in the box on the step's frame or a later one, unless only dots were typed. For a
+  field whose place is unknown, the run or the dots must be new on the next frame.
 
 Personal data is what image redaction finds (``generator/pipeline/redact.py``): e-mail addresses, phone,
 card and IBAN numbers.
@@ -24,18 +29,23 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageChops
 
 from capture.models import Element, FrameRef, Recording, Rect
 from generator.errors import ImageError
 from generator.guide.model import Draft
 from generator.images.files import open_image
-from generator.pipeline.pixels import FrameLook, Grey, masking_dots
+from generator.pipeline.glyphs import GlyphRun, new_glyphs, repeated_glyphs
+from generator.pipeline.pixels import MIN_DOTS, FrameLook, Grey, clip, masking_dots
 from generator.pipeline.redact import FINDERS
 from generator.render.step_text import PersonalKind
 
 log = logging.getLogger(__name__)
-LATER_FRAMES = 3  # frames after a typing run's start in which its field's masking dots are looked for
+LATER_FRAMES = 3  # frames after a typing run's start in which its field is looked at for what masks the value
+INSET = 4  # px inside a field's box: its border and focus ring (which change as it gains and loses the focus)
+CARET = 3  # px: a caret is this wide at most
+LINE_REACH = 12  # px (frame): a field's text line lies this near to where the field was clicked, at least
+DOT_LIKE = frozenset(".\u00b7\u2022\u2219\u22c5\u25cf")  # typed characters drawn as masking dots themselves
 MIN_SECRET = 3  # characters: a shorter secret is not looked for on screens (it would blur every word)
 KEPT_BYTES = 192 * 2**20  # decoded frames kept in memory at most (96 frames of 1920x1080)
 Decoded = Callable[[Path, Image.Image], None]  # a frame's path and its pixels, as decoded
@@ -192,23 +202,107 @@ class Frames:
         grey = self.grey(self.recording.frame_path(frame))
         return [] if grey is None else masking_dots(grey, region)
 
+    def crop(self, frame: FrameRef, region: Rect) -> Image.Image | None:
+        """The grey pixels of ``region`` on ``frame``, as far as it goes (None: unreadable, or outside)."""
+        grey = self.grey(self.recording.frame_path(frame))
+        if grey is None:
+            return None
+        area = clip(region, grey)
+        if area.width <= 0 or area.height <= 0:
+            return None
+        rows = (
+            grey.row(y, area.left, area.left + area.width) for y in range(area.top, area.top + area.height)
+        )
+        return Image.frombytes("L", (area.width, area.height), b"".join(rows))
 
-def masked_field(frames: Frames, draft: Draft, box: Rect | None) -> bool:
-    """Whether masking dots show in the field typed into: in its ``box`` (frame pixels) on the step's frame
-    or on any of the next LATER_FRAMES frames; for a field whose box is unknown, dots on the next frame
-    that were not on the one before (at the step's start)."""
+    def pixels(self, frame: FrameRef, region: Rect) -> bytes:
+        crop = self.crop(frame, region)
+        return b"" if crop is None else crop.tobytes()
+
+    def changed(self, before: FrameRef, after: FrameRef, region: Rect) -> bool:
+        """Whether ``region`` differs between two frames by more than a caret (CARET columns at most)."""
+        a, b = self.crop(before, region), self.crop(after, region)
+        if a is None or b is None or a.size != b.size:
+            return True
+        box = ImageChops.difference(a, b).getbbox()
+        return box is not None and box[2] - box[0] > CARET
+
+    def glyphs(self, frame: FrameRef, region: Rect, least: int) -> list[GlyphRun]:
+        grey = self.grey(self.recording.frame_path(frame))
+        return [] if grey is None else repeated_glyphs(grey, region, least)
+
+    def new_glyphs(self, before: FrameRef | None, after: FrameRef, least: int) -> list[GlyphRun]:
+        grey = self.grey(self.recording.frame_path(after))
+        if grey is None:
+            return []
+        start = self.grey(self.recording.frame_path(before)) if before is not None else None
+        return repeated_glyphs(grey, least=least) if start is None else new_glyphs(start, grey, least)
+
+
+def masked_field(
+    frames: Frames, draft: Draft, box: Rect | None, point: tuple[int, int] | None = None
+) -> bool:
+    """Whether the field typed into showed what was typed masked (:func:`masks`: a run of identical glyphs
+    that stands for the value; or masking dots, :func:`generator.pipeline.pixels.masking_dots`): in its
+    ``box`` (frame pixels) on any of the next LATER_FRAMES frames, the run on the line of ``point`` (frame
+    pixels, where the field was clicked), the dots on the step's own frame too; for a field whose box is
+    unknown, new on the next frame (the run in the lines that changed since the frame at the step's
+    start)."""
+    value = draft.value or ""
+    if not value or set(value) <= DOT_LIKE:
+        return False  # nothing to withhold; or dots typed, which look like masking dots themselves
+    varied = len(set(value)) > 1  # else a run of identical glyphs may be the value itself (masks)
+    least = min(MIN_DOTS, len(value))  # the glyphs of a run that masks the value, at least (masks)
     own = draft.frame
     monitor = own.monitor if own is not None else None
     after = frames.after(own.t if own is not None else draft.t, monitor, LATER_FRAMES + 1)
     later = [f for f in after if own is None or f.file != own.file][:LATER_FRAMES]
     if box is not None:
         region = Rect(box.left - 2, box.top - 2, box.width + 4, box.height + 4)
-        return any(frames.dots(frame, region) for frame in ([own] if own else []) + later)
+        inside = Rect(box.left + INSET, box.top + INSET, box.width - 2 * INSET, box.height - 2 * INSET)
+        seen: set[bytes] = set()  # the field as each frame shows it: the same pixels are looked at once
+        read: FrameRef | None = None  # the last frame whose glyphs were read
+        for frame in ([own] if own else []) + later:
+            shown = frames.pixels(frame, region)
+            if shown in seen:
+                continue
+            seen.add(shown)
+            if frames.dots(frame, region):
+                return True
+            # the step's own frame shows the field before the typing (a placeholder, what it held); a frame
+            # whose field shows what the last one read showed (but for its border, a caret) tells nothing new
+            if not varied or frame is own or (read is not None and not frames.changed(read, frame, inside)):
+                continue
+            read = frame
+            if masks(value, frames.glyphs(frame, region, least), point):
+                return True
+        return False
     if not later:
         return False
     start = own or frames.before(draft.t, monitor)
+    if varied and masks(value, frames.new_glyphs(start, later[0], least)):
+        return True
     known = frames.dots(start) if start is not None else []
     return any(not any(d.overlaps(k) for k in known) for d in frames.dots(later[0]))
+
+
+def masks(value: str, runs: Iterable[GlyphRun], point: tuple[int, int] | None = None) -> bool:
+    """Whether one of ``runs`` of identical glyphs stands for ``value`` masked: one glyph per character
+    typed, or at least MIN_DOTS of them (the field held more, or shows only a part), on the line of
+    ``point`` when it is known; and the characters typed were not all the same (typing "1111" or "----"
+    shows a run of identical glyphs too: such a value is withheld only by the other rules)."""
+    if len(set(value)) < 2:
+        return False
+    return any(
+        (run.count >= MIN_DOTS or run.count == len(value)) and (point is None or _on_line(run.box, point))
+        for run in runs
+    )
+
+
+def _on_line(box: Rect, point: tuple[int, int]) -> bool:
+    """Whether ``point`` lies on the line of ``box``: the field clicked is the one that shows it."""
+    reach = max(LINE_REACH, box.height)
+    return box.top - reach <= point[1] < box.top + box.height + reach
 
 
 def withhold_personal(value: str) -> Withheld:
