@@ -24,6 +24,14 @@ def need(*binaries: str) -> None:
         missing_tool(f"missing {', '.join(missing)} (run scripts/bootstrap.sh test)")
 
 
+def need_tkinter() -> None:
+    """Python's Tk binding (Tk windows of the corpus and the tests); as :func:`need` for a missing tool."""
+    try:
+        import tkinter  # noqa: F401
+    except ImportError:
+        missing_tool("tkinter is missing (apt-get install python3-tk, or scripts/bootstrap.sh test)")
+
+
 def missing_tool(message: str) -> NoReturn:
     if IN_CI:
         pytest.fail(message)

@@ -25,7 +25,7 @@ from capture.accessibility.bus import a11y_address, session_address
 from capture.errors import BackendUnavailableError
 from capture.models import Element
 from generator.sample.xsession import App, SessionError, VirtualDisplay, Xdo, at_home, end, wait_until
-from tests.conftest import chromium_binary, need
+from tests.conftest import chromium_binary, need, need_tkinter
 
 FORM = """<!doctype html>
 <html><head><meta charset="utf-8"><title>Order form</title>
@@ -390,7 +390,7 @@ def test_a_window_without_a_tree_over_one_with_a_tree_names_nothing(
 ) -> None:
     """Tk sets no _NET_WM_PID and exposes no tree: its process is found from the X server (X-Resource), and
     a point in its window names nothing rather than the Chromium field behind it."""
-    pytest.importorskip("tkinter")
+    need_tkinter()
     x, y = screen_points(backend, chromium_form)["cust"]
     under = backend.element_at(x, y, pid=chromium_form["app"].proc.pid, timeout=ASKED)
     assert under is not None and under.name == "Customer"

@@ -32,7 +32,7 @@ from generator.sample.driver import perform, typed, wait_written
 from generator.sample.driver.apps import session
 from generator.sample.scenarios import Scenario
 from generator.sample.xsession import RecorderProcess, VirtualDisplay
-from tests.conftest import chromium_binary, missing_tool, need
+from tests.conftest import chromium_binary, missing_tool, need, need_tkinter
 from tests.once import made_once, rotated, split
 from tests.test_check_naming import assert_named_alike, with_cache_of
 
@@ -51,10 +51,7 @@ def need_corpus_tools() -> None:
         import PySide6  # noqa: F401
     except ImportError:
         missing_tool("PySide6 is missing (pip install -e '.[test]')")
-    try:
-        import tkinter  # noqa: F401
-    except ImportError:
-        missing_tool("tkinter is missing (apt-get install python3-tk, or scripts/bootstrap.sh test)")
+    need_tkinter()
 
 
 @pytest.fixture(scope="session")

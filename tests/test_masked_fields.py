@@ -25,7 +25,7 @@ from generator.guide.model import Step
 from generator.guide.store import load_guide
 from generator.sample.corpus.measure import leaks
 from generator.sample.xsession import App, RecorderProcess, VirtualDisplay, Xdo, at_home, end, wait_until
-from tests.conftest import need
+from tests.conftest import need, need_tkinter
 
 pytestmark = [pytest.mark.gui, pytest.mark.ocr]
 
@@ -47,6 +47,7 @@ def _tools() -> None:
 @pytest.fixture
 def tk_form(display: VirtualDisplay, tmp_path: Path) -> Iterator[dict[str, tuple[int, int]]]:
     """The Tk window, at home in the test's folder: the screen point of each field and of its button."""
+    need_tkinter()
     env = at_home(display.env, tmp_path / "tk-home")
     proc = subprocess.Popen(
         [sys.executable, str(APPS / "masked_tk.py")],
